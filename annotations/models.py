@@ -1,0 +1,292 @@
+"""The domain: articles, the verdict scale, claims on spans of text, their sources and events."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+http_url_validator = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address that starts with http:// or https://.",
+)
+
+
+class HttpURLField(models.URLField):
+    """A URL field that accepts only http and https (no javascript:, data:, ftp: …)."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
+def publisher_from_url(url: str) -> str:
+    """The publisher as the URL's host without a leading www., e.g. "toutiao.com"."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+class Article(models.Model):
+    class Queue(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    source_url = HttpURLField(max_length=1000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(help_text="Cleaned text; claims anchor to it by code-point offsets.")
+    raw_text = models.TextField(help_text="The imported file exactly as read.")
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    origin = models.CharField(max_length=500, unique=True, help_text="File name or URL.")
+    imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_articles",
+        editable=False,
+    )
+    queue_status = models.CharField(
+        "queue", max_length=20, choices=Queue.choices, default=Queue.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["queue_status", "assignee"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-detail", args=[self.pk])
+
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """The body's paragraphs with their starting code-point offset."""
+        result = []
+        offset = 0
+        for line in self.body.split("\n"):
+            if line:
+                result.append((offset, line))
+            offset += len(line) + 1
+        return result
+
+
+class Verdict(models.Model):
+    label = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    rating_value = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position on the numeric scale (higher is truer); empty for ratings "
+        "outside the scale such as Misleading or Unproven.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    colour = models.CharField(
+        max_length=7,
+        default="#888888",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")],
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        RETRACTED = "retracted", "Retracted"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField(help_text="Code-point offset into the article body.")
+    end = models.PositiveIntegerField(help_text="Code-point offset, exclusive.")
+    exact = models.TextField()
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    claim = models.TextField(help_text="The claim as the reviewer states it.")
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    rationale = models.TextField(blank=True, help_text="Sanitised HTML.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+        help_text="The editor asked to review this claim.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_claims",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article_id", "start", "end", "id"]
+        permissions = [
+            ("review_claim", "Can approve, reject or request changes on claims"),
+            ("retract_claim", "Can retract approved claims"),
+            ("assign_claim", "Can assign claims and articles to people"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_by__isnull=False),
+                name="claim_approved_has_approver",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="claim_sync_idx"),
+            models.Index(fields=["status", "updated_at", "id"], name="claim_status_sync_idx"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.claim if len(self.claim) <= 80 else self.claim[:79] + "…"
+        return text
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-detail", args=[self.article_id]) + f"#claim-{self.pk}"
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.claim)[:80].strip("-") or "claim"
+
+    def clean(self) -> None:
+        from annotations.spans import validate_span
+
+        if self.article_id is not None:
+            validate_span(self.article.body, self.start, self.end)
+
+
+class Source(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports the claim"
+        REFUTES = "refutes", "Refutes the claim"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    order = models.PositiveSmallIntegerField(default=0)
+    url = HttpURLField("URL", max_length=1000)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    excerpt = models.TextField(blank=True, help_text="The passage quoted from the source.")
+    accessed_on = models.DateField(null=True, blank=True)
+    archived_url = HttpURLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ClaimEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Claim events are an audit trail: they cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Claim events are an audit trail: they cannot be deleted.")
+
+
+class ClaimEvent(models.Model):
+    """One step in a claim's history: a transition or a recorded edit. Append-only."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", "Transition"
+        EDIT = "edit", "Edit"
+        ASSIGNMENT = "assignment", "Assignment"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="claim_events"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    is_correction = models.BooleanField(
+        default=False, help_text="A change to a published verdict: shown as a correction."
+    )
+    previous_verdict = models.CharField(max_length=60, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ClaimEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim_id", "at", "id"]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.TRANSITION:
+            return f"{self.from_status} → {self.to_status}"
+        return self.get_kind_display()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Claim events are an audit trail: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Claim events are an audit trail: they cannot be deleted.")
+
+    def clean(self) -> None:
+        if self.pk is not None:
+            raise ValidationError("Claim events cannot be changed.")

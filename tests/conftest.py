@@ -1,0 +1,63 @@
+"""The cast every test uses: people with names, built once per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from annotations.importers import import_paths
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, group: str | None = None, **extra) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return make_user("reviewer", "Reviewers")
+
+
+@pytest.fixture
+def reviewer2(db) -> User:
+    return make_user("reviewer2", "Reviewers")
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_user("editor", "Editors", is_staff=True)
+
+
+@pytest.fixture
+def editor2(db) -> User:
+    return make_user("editor2", "Editors", is_staff=True)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Logged in, but in no group: may not use the workspace."""
+    return make_user("outsider")
+
+
+@pytest.fixture
+def seed_articles(db):
+    summary = import_paths([SEEDS])
+    assert summary.failed == 0
+    return {r.origin[:3]: r.article for r in summary.results}
+
+
+@pytest.fixture
+def article(seed_articles):
+    return seed_articles["000"]

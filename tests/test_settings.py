@@ -1,0 +1,91 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_debug_off_without_a_secret_key_is_a_clear_start_up_error():
+    result = run_manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_boolean_is_named():
+    result = run_manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="p" + "x9Qv-3kLm_Zt7Rw2Yb8Nc4Hd6Jf1Gs5Ae0Ui" * 2,
+        DJANGO_ALLOWED_HOSTS="factcheck.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_setup_refuses_to_run_with_debug_off():
+    result = run_manage(
+        "demo_setup",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="s" * 60,
+        DJANGO_ALLOWED_HOSTS="x",
+    )
+    assert result.returncode != 0
+    assert "only runs with DJANGO_DEBUG=true" in result.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only setting; this run uses " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # The test database lives in memory, where WAL does not apply; check the configuration.
+    options = connection.settings_dict["OPTIONS"]
+    assert mode in {"wal", "memory"}
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] >= 5
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_demo_setup_creates_the_four_accounts_in_their_groups(settings, capsys):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo_setup")
+    out = capsys.readouterr().out
+    for name in ["admin", "editor", "reviewer", "reviewer2"]:
+        assert f"  {name} " in out
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="editor").groups.get().name == "Editors"
+    assert User.objects.get(username="reviewer2").groups.get().name == "Reviewers"
+    call_command("demo_setup")  # a second run works and changes the passwords
+    assert User.objects.count() == 4

@@ -1,0 +1,75 @@
+import html
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_users_are_sent_to_log_in(client, article):
+    for url in [reverse("annotations:article-list"), article.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_logs_a_reviewer_in(client, reviewer):
+    response = client.post(reverse("login"), {"username": "reviewer", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("annotations:article-list")
+
+
+def test_article_list_shows_the_seed_titles(client, reviewer, seed_articles):
+    client.force_login(reviewer)
+    response = client.get(reverse("annotations:article-list"))
+    assert response.status_code == 200
+    for article in seed_articles.values():
+        assert html.escape(article.title) in response.content.decode()
+
+
+def test_article_list_search_and_pagination(client, reviewer, seed_articles):
+    client.force_login(reviewer)
+    response = client.get(reverse("annotations:article-list"), {"q": "Qi Qian"})
+    assert list(response.context["page"].object_list) == []  # byline is not searched…
+    response = client.get(reverse("annotations:article-list"), {"q": "Cambricon"})
+    assert [a.pk for a in response.context["page"].object_list] == [seed_articles["002"].pk]
+    response = client.get(reverse("annotations:article-list"), {"page": "999"})
+    assert response.status_code == 200  # out-of-range pages show the last page
+
+
+def test_article_list_query_count_does_not_grow(
+    client, reviewer, seed_articles, django_assert_num_queries
+):
+    client.force_login(reviewer)
+    # session, user, count for the paginator, the page of articles with claim counts
+    with django_assert_num_queries(4):
+        client.get(reverse("annotations:article-list"))
+
+
+def test_article_page_shows_paragraphs_with_offsets(client, reviewer, article):
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    paragraphs = article.paragraphs()
+    assert len(response.context["paragraphs"]) == len(paragraphs)
+    offset, text = paragraphs[3]
+    assert f'data-offset="{offset}"' in html
+    assert article.body[offset : offset + len(text)] == text
+
+
+def test_article_text_is_escaped(client, reviewer):
+    from annotations.importers import import_bytes
+
+    result = import_bytes(b"Title <b>x</b>\n<script>alert(1)</script> body\nmore", origin="x.txt")
+    client.force_login(reviewer)
+    html = client.get(result.article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_missing_article_is_404(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get("/articles/999999/").status_code == 404
