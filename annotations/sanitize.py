@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from functools import partial
 
 import bleach
@@ -10,9 +12,19 @@ from bleach.linkifier import LinkifyFilter
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a"}
 )
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
+# bleach checks schemes with urlparse, which reads "javascript:1" as host:port and
+# lets it through; links must be absolute http(s) or mailto, checked here.
+_SAFE_HREF = re.compile(r"^(?:https?://[^\s/]|mailto:[^\s])", re.IGNORECASE)
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if tag != "a":
+        return False
+    if name == "href":
+        return bool(_SAFE_HREF.match(value.strip()))
+    return name in {"title", "rel"}
 
 
 def _set_rel(attrs: dict, new: bool = False) -> dict:
@@ -22,7 +34,7 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
 
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allow_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
@@ -41,9 +53,6 @@ def html_to_text(value: str | None) -> str:
     """Plain text of sanitised HTML (for search, exports and previews)."""
     if not value:
         return ""
-    text = bleach.clean(
-        value.replace("</p>", "</p>\n").replace("<br>", "\n"), tags=set(), strip=True
-    )
-    import html
-
-    return html.unescape(text).strip()
+    spaced = re.sub(r"(?i)</p>|<br\s*/?>|</li>|</blockquote>", "\n", value)
+    text = bleach.clean(spaced, tags=set(), strip=True)
+    return re.sub(r"\n{2,}", "\n", html.unescape(text)).strip()

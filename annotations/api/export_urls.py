@@ -1,0 +1,3 @@
+"""Routes of the export API (approved claims for downstream tools)."""
+
+urlpatterns: list = []

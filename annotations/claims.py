@@ -1,0 +1,213 @@
+"""Creating, editing and deleting claims: the rules every path (API, admin, forms) shares.
+
+Every write names the version it read. The version is checked and bumped in
+one ``UPDATE … WHERE version = n`` inside the transaction, so two writers who
+read the same version cannot both win, on PostgreSQL and on SQLite alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
+from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.sanitize import sanitize_html
+from annotations.spans import make_quote
+
+STALE = (
+    "This claim changed since you loaded it (you sent version {given}, it is now "
+    "at version {current}). Reload it and apply your change again."
+)
+NOT_YOURS = "Only the claim's author or an editor may change it, and only while it is editable."
+CANNOT_DELETE = (
+    "Only a draft that has never been submitted can be deleted, by its author or an editor."
+)
+NO_WORKSPACE = "You need reviewer or editor rights to write claims."
+SOURCE_NOT_FOUND = "Source {id} does not belong to this claim."
+
+# Fields whose change on an approved claim is recorded in its history.
+TRACKED = ("claim", "verdict", "rationale", "start", "end")
+
+
+class StaleVersion(Exception):
+    def __init__(self, claim: Claim, given: int | None):
+        self.claim = claim
+        self.given = given
+        super().__init__(STALE.format(given=given, current=claim.version))
+
+
+def lock_claim(pk: int, version: int | None) -> Claim:
+    """Bump the version if it is still ``version`` (inside a transaction), else StaleVersion."""
+    if version is not None:
+        bumped = Claim.objects.filter(pk=pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        claim = Claim.objects.select_related("article", "verdict").get(pk=pk)
+        if not bumped:
+            raise StaleVersion(claim, version)
+        return claim
+    claim = Claim.objects.select_for_update().select_related("article", "verdict").get(pk=pk)
+    Claim.objects.filter(pk=pk).update(version=F("version") + 1, updated_at=timezone.now())
+    claim.refresh_from_db(fields=["version", "updated_at"])
+    return claim
+
+
+def claim_create(
+    *,
+    article: Article,
+    user,
+    start: int,
+    end: int,
+    exact: str | None = None,
+    text: str = "",
+    verdict: Verdict | None = None,
+    rationale: str = "",
+    sources: Sequence[dict[str, Any]] = (),
+) -> Claim:
+    if not can_use_workspace(user):
+        raise PermissionDenied(NO_WORKSPACE)
+    quote = make_quote(article.body, start, end, exact)
+    with transaction.atomic():
+        obj = Claim(
+            article=article,
+            author=user,
+            start=quote.start,
+            end=quote.end,
+            exact=quote.exact,
+            prefix=quote.prefix,
+            suffix=quote.suffix,
+            claim=(text or "").strip() or quote.exact,
+            verdict=verdict,
+            rationale=sanitize_html(rationale),
+        )
+        obj.full_clean(exclude=["article", "author"])
+        obj.save()
+        _replace_sources(obj, sources)
+    return obj
+
+
+def claim_update(
+    *,
+    claim: Claim,
+    user,
+    version: int | None,
+    sources: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Claim:
+    """Change a claim's span, text, verdict, rationale and sources in one transaction.
+
+    ``fields`` may hold ``start``/``end``/``exact``, ``text`` (the claim as stated),
+    ``verdict`` and ``rationale``.
+    Changes to an approved claim are recorded as an event (a correction when the
+    verdict changes).
+    """
+    with transaction.atomic():
+        current = lock_claim(claim.pk, version)
+        if not can_edit_claim(user, current):
+            raise PermissionDenied(NOT_YOURS)
+        before = _snapshot(current)
+        if "start" in fields or "end" in fields or "exact" in fields:
+            quote = make_quote(
+                current.article.body,
+                fields.get("start", current.start),
+                fields.get("end", current.end),
+                fields.get("exact"),
+            )
+            current.start, current.end = quote.start, quote.end
+            current.exact, current.prefix, current.suffix = quote.exact, quote.prefix, quote.suffix
+        if "text" in fields:
+            current.claim = (fields["text"] or "").strip() or current.exact
+        if "verdict" in fields:
+            current.verdict = fields["verdict"]
+        if "rationale" in fields:
+            current.rationale = sanitize_html(fields["rationale"])
+        current.full_clean(exclude=["article", "author"])
+        current.save()
+        if sources is not None:
+            _replace_sources(current, sources)
+        after = _snapshot(current)
+        _record_published_change(current, user, before, after)
+    return current
+
+
+def claim_delete(*, claim: Claim, user, version: int | None) -> None:
+    with transaction.atomic():
+        current = lock_claim(claim.pk, version)
+        if not can_delete_claim(user, current):
+            raise PermissionDenied(CANNOT_DELETE)
+        current.sources.all().delete()
+        current.delete()
+
+
+def _snapshot(claim: Claim) -> dict[str, Any]:
+    data = {name: getattr(claim, name) for name in TRACKED if name != "verdict"}
+    data["verdict"] = claim.verdict.label if claim.verdict_id else None
+    data["sources"] = [
+        {"url": s.url, "title": s.title, "stance": s.stance} for s in claim.sources.all()
+    ]
+    return data
+
+
+def _record_published_change(claim: Claim, user, before: dict, after: dict) -> None:
+    if claim.status != Claim.Status.APPROVED:
+        return
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not changes:
+        return
+    verdict_changed = "verdict" in changes
+    ClaimEvent.objects.create(
+        claim=claim,
+        actor=user,
+        kind=ClaimEvent.Kind.EDIT,
+        from_status=claim.status,
+        to_status=claim.status,
+        comment="Changed after approval: " + ", ".join(sorted(changes)),
+        changes=changes,
+        is_correction=verdict_changed,
+        previous_verdict=(before["verdict"] or "") if verdict_changed else "",
+    )
+
+
+def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]]) -> None:
+    """Make the claim's sources exactly ``sources``, in that order.
+
+    Items with an ``id`` update that source; items without one are created;
+    sources not named are removed. Field errors come back per item.
+    """
+    existing = {s.pk: s for s in claim.sources.all()}
+    keep: list[Source] = []
+    errors: list[str] = []
+    for position, item in enumerate(sources, start=1):
+        data = dict(item)
+        source_id = data.pop("id", None)
+        if source_id is not None:
+            source = existing.get(source_id)
+            if source is None:
+                errors.append(f"Source {position}: " + SOURCE_NOT_FOUND.format(id=source_id))
+                continue
+        else:
+            source = Source(claim=claim)
+        for name, value in data.items():
+            setattr(source, name, "" if value is None and name != "accessed_on" else value)
+        source.order = position
+        try:
+            source.full_clean(exclude=["claim"])
+        except ValidationError as exc:
+            errors += [
+                f"Source {position}, {field}: {message}"
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        keep.append(source)
+    if errors:
+        raise ValidationError({"sources": errors})
+    kept_ids = {s.pk for s in keep if s.pk}
+    Source.objects.filter(claim=claim).exclude(pk__in=kept_ids).delete()
+    for source in keep:
+        source.save()

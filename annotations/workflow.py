@@ -1,0 +1,257 @@
+"""State transitions of claims and articles: the one place their rules live.
+
+Admin actions, admin buttons, the API and the reviewer pages all call
+``claim_transition``; each successful call writes exactly one ClaimEvent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.access import is_editor
+from annotations.claims import StaleVersion, lock_claim
+from annotations.models import Article, Claim, ClaimEvent
+
+S = Claim.Status
+
+
+class TransitionError(Exception):
+    """A move the rules refuse; the message says why and what to do."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    editor_only: bool = False
+    four_eyes: bool = False
+    needs_comment: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition(
+            "submit", "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED
+        ),
+        Transition("approve", "Approve", frozenset({S.SUBMITTED}), S.APPROVED, True, True),
+        Transition("reject", "Reject", frozenset({S.SUBMITTED}), S.REJECTED, True, True, True),
+        Transition(
+            "request_changes",
+            "Request changes",
+            frozenset({S.SUBMITTED}),
+            S.CHANGES_REQUESTED,
+            True,
+            True,
+            True,
+        ),
+        Transition("retract", "Retract", frozenset({S.APPROVED}), S.RETRACTED, True, False, True),
+        Transition("reopen", "Reopen as draft", frozenset({S.RETRACTED}), S.DRAFT),
+    ]
+}
+
+NOT_PERMITTED = "You may not {label} this claim: only editors may {label}."
+NOT_AUTHOR = "Only the claim's author or an editor may {label} it."
+FOUR_EYES = (
+    "You wrote this claim, so you cannot {label} it: another editor must review it "
+    "(four-eyes rule)."
+)
+WRONG_STATE = "A claim that is {state} cannot be {done}; this is possible only from {allowed}."
+NEEDS_COMMENT = "Say why: a comment is required to {label} a claim."
+SUBMIT_INCOMPLETE = "Before submitting, add {missing}."
+UNKNOWN_ACTION = "Unknown action {action!r}; choose one of {choices}."
+ARTICLE_NOT_DONE = (
+    "The article still has {count} undecided claim(s) (draft, submitted or changes "
+    "requested): decide them before marking it done."
+)
+NOT_EDITOR = "Only editors may do this."
+
+DONE = {
+    "submit": "submitted",
+    "approve": "approved",
+    "reject": "rejected",
+    "request_changes": "sent back for changes",
+    "retract": "retracted",
+    "reopen": "reopened",
+}
+
+
+def check_transition(user, claim: Claim, action: str, comment: str = "") -> Transition:
+    """Raise TransitionError unless ``user`` may apply ``action`` to ``claim`` now."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionError(
+            UNKNOWN_ACTION.format(action=action, choices=", ".join(TRANSITIONS)), "unknown"
+        )
+    label = transition.label.lower()
+    if transition.action == "retract":
+        permitted = user.has_perm("annotations.retract_claim")
+    else:
+        permitted = is_editor(user)
+    if transition.editor_only and not permitted:
+        raise TransitionError(NOT_PERMITTED.format(label=label), "forbidden")
+    if not transition.editor_only and claim.author_id != user.pk and not is_editor(user):
+        raise TransitionError(NOT_AUTHOR.format(label=label), "forbidden")
+    if transition.four_eyes and claim.author_id == user.pk:
+        raise TransitionError(FOUR_EYES.format(label=label), "four_eyes")
+    if claim.status not in transition.sources:
+        allowed = " or ".join(Claim.Status(s).label.lower() for s in sorted(transition.sources))
+        raise TransitionError(
+            WRONG_STATE.format(
+                state=claim.get_status_display().lower(), done=DONE[action], allowed=allowed
+            ),
+            "state",
+        )
+    if transition.needs_comment and not (comment or "").strip():
+        raise TransitionError(NEEDS_COMMENT.format(label=label), "comment")
+    if action == "submit":
+        missing = []
+        if claim.verdict_id is None:
+            missing.append("a verdict")
+        if not claim.rationale.strip():
+            missing.append("a rationale")
+        if not claim.sources.all():  # uses prefetched sources when a list has them
+            missing.append("at least one source")
+        if missing:
+            raise TransitionError(
+                SUBMIT_INCOMPLETE.format(missing=", ".join(missing)), "incomplete"
+            )
+    return transition
+
+
+def allowed_actions(user, claim: Claim) -> list[Transition]:
+    """The transitions this user could apply now (comments aside), for buttons."""
+    allowed = []
+    for action, transition in TRANSITIONS.items():
+        try:
+            check_transition(user, claim, action, comment="-")
+        except TransitionError:
+            continue
+        allowed.append(transition)
+    return allowed
+
+
+def claim_transition(
+    *, claim: Claim, user, action: str, comment: str = "", version: int | None = None
+) -> Claim:
+    """Apply one transition atomically and record it. Exactly one concurrent caller wins.
+
+    With ``version``, the claim must still be at that version (else StaleVersion).
+    Without it, the claim must still be in the state the caller saw (``claim.status``).
+    """
+    seen_status = claim.status
+    with transaction.atomic():
+        current = lock_claim(claim.pk, version)
+        if version is None and current.status != seen_status:
+            raise StaleVersion(current, claim.version)
+        transition = check_transition(user, current, action, comment)
+        now = timezone.now()
+        previous = current.status
+        current.status = transition.target
+        event = ClaimEvent(
+            claim=current,
+            actor=user,
+            kind=ClaimEvent.Kind.TRANSITION,
+            from_status=previous,
+            to_status=transition.target,
+            comment=(comment or "").strip(),
+            at=now,
+        )
+        update_fields = ["status", "updated_at"]
+        if action == "submit":
+            current.submitted_at = now
+            update_fields.append("submitted_at")
+        elif action == "approve":
+            current.approved_by, current.approved_at = user, now
+            update_fields += ["approved_by", "approved_at"]
+        elif action == "retract":
+            current.retracted_at, current.retraction_reason = now, event.comment
+            update_fields += ["retracted_at", "retraction_reason"]
+            event.is_correction = True
+            event.previous_verdict = current.verdict.label if current.verdict_id else ""
+        current.updated_at = now
+        current.save(update_fields=update_fields)
+        event.save()
+    return current
+
+
+def claim_assign(*, claim: Claim, user, assignee) -> Claim:
+    if not user.has_perm("annotations.assign_claim"):
+        raise TransitionError(NOT_EDITOR, "forbidden")
+    with transaction.atomic():
+        current = lock_claim(claim.pk, None)
+        current.assignee = assignee
+        current.save(update_fields=["assignee"])
+        ClaimEvent.objects.create(
+            claim=current,
+            actor=user,
+            kind=ClaimEvent.Kind.ASSIGNMENT,
+            from_status=current.status,
+            to_status=current.status,
+            comment=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
+            changes={"assignee": assignee.get_username() if assignee else None},
+        )
+    return current
+
+
+def article_assign(*, article: Article, user, assignee) -> Article:
+    if not user.has_perm("annotations.assign_claim"):
+        raise TransitionError(NOT_EDITOR, "forbidden")
+    Article.objects.filter(pk=article.pk).update(assignee=assignee, updated_at=timezone.now())
+    article.refresh_from_db(fields=["assignee", "updated_at"])
+    return article
+
+
+def article_opened(*, article: Article, user) -> None:
+    """The assignee opening a new article starts work on it."""
+    if article.queue_status == Article.Queue.NEW and article.assignee_id == user.pk:
+        Article.objects.filter(pk=article.pk, queue_status=Article.Queue.NEW).update(
+            queue_status=Article.Queue.IN_PROGRESS, updated_at=timezone.now()
+        )
+        article.queue_status = Article.Queue.IN_PROGRESS
+
+
+UNDECIDED = [S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED]
+
+
+def article_mark_done(*, article: Article, user) -> Article:
+    if not is_editor(user):
+        raise TransitionError(NOT_EDITOR, "forbidden")
+    with transaction.atomic():
+        undecided = article.claims.filter(status__in=UNDECIDED).count()
+        if undecided:
+            raise TransitionError(ARTICLE_NOT_DONE.format(count=undecided), "state")
+        Article.objects.filter(pk=article.pk).update(
+            queue_status=Article.Queue.DONE, updated_at=timezone.now()
+        )
+    article.queue_status = Article.Queue.DONE
+    return article
+
+
+def as_validation_error(error: TransitionError) -> ValidationError:
+    return ValidationError(error.message, code=error.code)
+
+
+__all__ = [
+    "TRANSITIONS",
+    "StaleVersion",
+    "TransitionError",
+    "allowed_actions",
+    "article_assign",
+    "article_mark_done",
+    "article_opened",
+    "check_transition",
+    "claim_assign",
+    "claim_transition",
+]
