@@ -63,7 +63,7 @@ def requested_version(request: Request) -> tuple[int | None, bool]:
         match = re.search(r"(\d+)\"?\s*$", header)
         if not match:
             raise exceptions.ValidationError(
-                {"If-Match": 'Send the ETag you read, e.g. "claim-12-v3".'}
+                {"If-Match": ['Send the ETag you read, e.g. "claim-12-v3".']}
             )
         return int(match.group(1)), True
     version = request.data.get("version") if hasattr(request.data, "get") else None
@@ -72,7 +72,7 @@ def requested_version(request: Request) -> tuple[int | None, bool]:
     try:
         return int(version), False
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": "A whole number is required."}) from None
+        raise exceptions.ValidationError({"version": ["A whole number is required."]}) from None
 
 
 def service_fields(validated: dict) -> dict:
@@ -159,7 +159,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
         claim = self.get_claim(pk)
         version, from_header = requested_version(request)
         if version is None:
-            raise exceptions.ValidationError({"version": VERSION_REQUIRED})
+            raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
         serializer = ClaimWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = service_fields(serializer.validated_data)
@@ -176,7 +176,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
         claim = self.get_claim(pk)
         version, from_header = requested_version(request)
         if version is None:
-            raise exceptions.ValidationError({"version": VERSION_REQUIRED})
+            raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
         try:
             claims.claim_delete(claim=claim, user=request.user, version=version)
         except claims.StaleVersion as exc:

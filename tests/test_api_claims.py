@@ -1,0 +1,421 @@
+"""The workspace API: create, edit and delete claims with their sources."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.claims import claim_create
+from annotations.importers import import_bytes
+from annotations.models import Claim, ClaimEvent, Source, Verdict
+from annotations.workflow import claim_transition
+
+pytestmark = pytest.mark.django_db
+
+SENTENCE = "China's telecommunications giant is building an advanced chip production line"
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def span(article, text: str) -> dict:
+    start = article.body.index(text)
+    return {"start": start, "end": start + len(text), "exact": text}
+
+
+def payload(article, text=SENTENCE, **extra) -> dict:
+    return {
+        **span(article, text),
+        "verdict": "mostly-false",
+        "rationale": "<p>The plant is <strong>not</strong> in Shenzhen.</p>",
+        "sources": [
+            {"url": "https://example.org/ft", "title": "FT report", "stance": "supports"},
+            {
+                "url": "https://example.org/denial",
+                "title": "Denial",
+                "stance": "refutes",
+                "excerpt": "We have no such plant.",
+                "accessed_on": "2026-11-20",
+            },
+        ],
+        **extra,
+    }
+
+
+def create(user, article, **extra) -> dict:
+    response = api(user).post(
+        f"/api/v1/articles/{article.pk}/claims/", payload(article, **extra), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def submitted_and_approved(author, approver, article) -> Claim:
+    claim = Claim.objects.get(pk=create(author, article)["id"])
+    claim = claim_transition(claim=claim, user=author, action="submit")
+    return claim_transition(claim=claim, user=approver, action="approve")
+
+
+# Creating
+
+
+def test_a_reviewer_creates_a_claim_with_two_sources(reviewer, article):
+    data = create(reviewer, article)
+    claim = Claim.objects.get(pk=data["id"])
+    assert claim.exact == SENTENCE == data["quote"]["exact"]
+    assert article.body[claim.start : claim.end] == SENTENCE
+    assert data["quote"]["prefix"] == article.body[max(0, claim.start - 32) : claim.start]
+    assert data["quote"]["suffix"] == article.body[claim.end : claim.end + 32]
+    assert claim.claim == SENTENCE  # defaults to the quote
+    assert data["verdict"]["slug"] == "mostly-false"
+    assert [s["title"] for s in data["sources"]] == ["FT report", "Denial"]
+    assert data["sources"][1]["accessed_on"] == "2026-11-20"
+    assert data["status"] == "draft" and data["version"] == 1
+    assert data["permissions"] == {"edit": True, "delete": True, "actions": ["submit"]}
+    assert claim.author == reviewer
+
+
+def test_the_claim_text_can_differ_from_the_quote(reviewer, article):
+    data = create(reviewer, article, claim="Huawei builds a fab in Shenzhen")
+    assert data["claim"] == "Huawei builds a fab in Shenzhen"
+    assert data["quote"]["exact"] == SENTENCE
+
+
+def test_white_space_around_a_selection_is_trimmed_by_the_server(reviewer, article):
+    start = article.body.index(SENTENCE) - 1  # the newline before the paragraph…
+    end = start + 1 + len(SENTENCE) + 1  # …and the space after the selection
+    assert article.body[start:end] == f"\n{SENTENCE} "
+    body = {"start": start, "end": end, "verdict": None}
+    data = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json").json()
+    assert data["quote"]["exact"] == SENTENCE
+    assert (data["quote"]["start"], data["quote"]["end"]) == (start + 1, end - 1)
+
+
+def test_offsets_are_code_points_beyond_the_basic_plane(reviewer):
+    article = import_bytes(
+        "Emoji test\n😀 Nvidia 𝐀 claims 🇨🇳 chips are 100% local.\nEnd.".encode(),
+        origin="emoji.txt",
+    ).article
+    text = "𝐀 claims 🇨🇳 chips"
+    data = create(reviewer, article, text=text, sources=[], verdict=None, rationale="")
+    assert data["quote"]["exact"] == text
+    assert data["quote"]["start"] == article.body.index(text)
+    # 𝐀 is one code point (two UTF-16 units), the flag two code points (four units)
+    assert data["quote"]["end"] - data["quote"]["start"] == len(text) == 17
+
+
+def test_rationale_is_sanitised_on_the_way_in(reviewer, article):
+    data = create(
+        reviewer,
+        article,
+        rationale='<p onclick="x()">Fine <em>text</em><script>alert(1)</script>'
+        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">link</a></p>',
+    )
+    html = data["rationale_html"]
+    assert "<em>text</em>" in html
+    for bad in ["<script", "onerror", "onclick", "javascript:", "<img"]:
+        assert bad not in html
+    assert data["rationale_text"] == "Fine textalert(1)link"
+
+
+# Bad input
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"start": None}, "start", "This field may not be null."),
+        ({"start": 5, "end": 5, "exact": None}, "start", "0 ≤ start < end ≤"),
+        ({"start": 0, "end": 10**7, "exact": None}, "start", "0 ≤ start < end ≤"),
+        ({"exact": "Something else entirely"}, "exact", "reload the page"),
+        ({"verdict": "pants-on-fire"}, "verdict", "does not exist"),
+        ({"sources": [{"url": "javascript:alert(1)"}]}, "sources", "http:// or https://"),
+        (
+            {"sources": [{"url": "https://x.org", "archived_url": "ftp://x.org"}]},
+            "sources",
+            "http:// or https://",
+        ),
+        ({"sources": [{"url": "https://x.org", "stance": "maybe"}]}, "sources", "not a valid"),
+        ({"sources": [{"url": "https://x.org"}] * 31}, "sources", "no more than 30"),
+    ],
+)
+def test_bad_input_gets_a_readable_400_and_writes_nothing(
+    reviewer, article, change, field, message
+):
+    body = payload(article)
+    body.update({k: v for k, v in change.items() if v is not None or k == "start"})
+    for key in [k for k, v in change.items() if v is None and k != "start"]:
+        body.pop(key)
+    response = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert message in str(response.json()[field])
+    assert not Claim.objects.exists() and not Source.objects.exists()
+
+
+def test_a_span_of_only_white_space_is_refused(reviewer, article):
+    newline = article.body.index("\n")
+    body = {"start": newline, "end": newline + 1}
+    response = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json")
+    assert response.status_code == 400
+    assert "only white space" in response.json()["start"][0]
+
+
+def test_a_missing_article_is_404(reviewer):
+    response = api(reviewer).post("/api/v1/articles/999/claims/", {"start": 0, "end": 3})
+    assert response.status_code == 404
+
+
+# Editing
+
+
+def test_the_author_edits_text_verdict_span_and_sources_in_one_request(reviewer, article):
+    data = create(reviewer, article)
+    first, second = data["sources"]
+    new_span = span(article, "advanced chip production line")
+    response = api(reviewer).patch(
+        f"/api/v1/claims/{data['id']}/",
+        {
+            **new_span,
+            "claim": "The line is advanced",
+            "verdict": "unproven",
+            "version": data["version"],
+            # reorder, change one, drop none, add a third
+            "sources": [
+                {
+                    "id": second["id"],
+                    "url": second["url"],
+                    "title": "Denial (updated)",
+                    "stance": "refutes",
+                },
+                {
+                    "id": first["id"],
+                    "url": first["url"],
+                    "title": first["title"],
+                    "stance": "supports",
+                },
+                {"url": "https://example.org/third", "stance": "context"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    updated = response.json()
+    assert updated["version"] == 2
+    assert updated["quote"]["exact"] == "advanced chip production line"
+    assert updated["verdict"]["slug"] == "unproven"
+    assert [s["title"] for s in updated["sources"]] == ["Denial (updated)", "FT report", ""]
+    assert [s["id"] for s in updated["sources"]][:2] == [second["id"], first["id"]]
+    assert response["ETag"] == f'"claim-{data["id"]}-v2"'
+
+
+def test_sources_not_named_are_removed(reviewer, article):
+    data = create(reviewer, article)
+    keep = data["sources"][0]
+    response = api(reviewer).patch(
+        f"/api/v1/claims/{data['id']}/",
+        {"version": 1, "sources": [{"id": keep["id"], "url": keep["url"]}]},
+        format="json",
+    )
+    assert [s["id"] for s in response.json()["sources"]] == [keep["id"]]
+    assert Source.objects.count() == 1
+
+
+def test_one_bad_source_leaves_everything_as_it_was(reviewer, article):
+    data = create(reviewer, article)
+    response = api(reviewer).patch(
+        f"/api/v1/claims/{data['id']}/",
+        {
+            "version": 1,
+            "claim": "changed",
+            "sources": [
+                {"id": data["sources"][0]["id"], "url": "https://ok.example"},
+                {"id": 987654, "url": "https://not-mine.example"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Source 2: Source 987654 does not belong to this claim." in response.json()["sources"]
+    claim = Claim.objects.get(pk=data["id"])
+    assert claim.claim == SENTENCE and claim.version == 1
+    assert list(claim.sources.values_list("title", flat=True)) == ["FT report", "Denial"]
+
+
+def test_a_stale_version_field_gets_409_with_the_current_claim(reviewer, article):
+    data = create(reviewer, article)
+    url = f"/api/v1/claims/{data['id']}/"
+    assert (
+        api(reviewer).patch(url, {"claim": "first", "version": 1}, format="json").status_code == 200
+    )
+    response = api(reviewer).patch(url, {"claim": "second", "version": 1}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert "changed since you loaded it" in body["detail"]
+    assert body["current"]["claim"] == "first" and body["current"]["version"] == 2
+    assert Claim.objects.get(pk=data["id"]).claim == "first"
+
+
+def test_a_stale_if_match_gets_412(reviewer, article):
+    data = create(reviewer, article)
+    url = f"/api/v1/claims/{data['id']}/"
+    fresh = api(reviewer).get(url)["ETag"]
+    assert (
+        api(reviewer).patch(url, {"claim": "a"}, format="json", HTTP_IF_MATCH=fresh).status_code
+        == 200
+    )
+    response = api(reviewer).patch(url, {"claim": "b"}, format="json", HTTP_IF_MATCH=fresh)
+    assert response.status_code == 412
+    assert response.json()["current"]["claim"] == "a"
+
+
+def test_a_write_without_a_version_is_refused(reviewer, article):
+    data = create(reviewer, article)
+    response = api(reviewer).patch(f"/api/v1/claims/{data['id']}/", {"claim": "x"}, format="json")
+    assert response.status_code == 400
+    assert "Say which version" in response.json()["version"][0]
+
+
+def test_moving_a_claim_needs_start_and_end_together(reviewer, article):
+    data = create(reviewer, article)
+    response = api(reviewer).patch(
+        f"/api/v1/claims/{data['id']}/", {"start": 3, "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert "end" in response.json()
+
+
+# Permissions
+
+
+def test_anonymous_and_outsiders_cannot_use_the_workspace_api(client, outsider, article):
+    url = f"/api/v1/articles/{article.pk}/claims/"
+    assert api().get(url).status_code in {401, 403}
+    assert api().post(url, payload(article), format="json").status_code in {401, 403}
+    assert api(outsider).get(url).status_code == 403
+    assert api(outsider).post(url, payload(article), format="json").status_code == 403
+    assert not Claim.objects.exists()
+
+
+def test_another_reviewer_cannot_see_or_change_a_draft(reviewer, reviewer2, article):
+    data = create(reviewer, article)
+    url = f"/api/v1/claims/{data['id']}/"
+    assert api(reviewer2).get(url).status_code == 404
+    assert api(reviewer2).patch(url, {"claim": "x", "version": 1}, format="json").status_code == 404
+    assert api(reviewer2).delete(url, {"version": 1}, format="json").status_code == 404
+    listed = api(reviewer2).get(f"/api/v1/articles/{article.pk}/claims/").json()
+    assert listed == []
+
+
+def test_another_reviewer_reads_but_cannot_change_a_submitted_claim(reviewer, reviewer2, article):
+    data = create(reviewer, article)
+    claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
+    url = f"/api/v1/claims/{data['id']}/"
+    response = api(reviewer2).get(url)
+    assert response.status_code == 200
+    assert response.json()["permissions"] == {"edit": False, "delete": False, "actions": []}
+    response = api(reviewer2).patch(url, {"claim": "x", "version": 2}, format="json")
+    assert response.status_code == 403
+    assert "Only the claim's author or an editor" in response.json()["detail"]
+
+
+def test_the_author_cannot_edit_while_the_claim_is_in_review(reviewer, article):
+    data = create(reviewer, article)
+    claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
+    response = api(reviewer).patch(
+        f"/api/v1/claims/{data['id']}/", {"claim": "x", "version": 2}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_an_editor_may_edit_a_reviewers_draft(reviewer, editor, article):
+    data = create(reviewer, article)
+    response = api(editor).patch(
+        f"/api/v1/claims/{data['id']}/", {"claim": "tightened", "version": 1}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["claim"] == "tightened"
+
+
+def test_session_writes_need_the_csrf_token(reviewer, article):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    response = client.post(
+        f"/api/v1/articles/{article.pk}/claims/", payload(article), format="json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+# Deleting
+
+
+def test_the_author_deletes_a_draft_with_its_sources(reviewer, article):
+    data = create(reviewer, article)
+    response = api(reviewer).delete(f"/api/v1/claims/{data['id']}/", HTTP_IF_MATCH='"claim-1-v1"')
+    assert response.status_code == 204
+    assert not Claim.objects.exists() and not Source.objects.exists()
+
+
+def test_a_claim_that_was_submitted_cannot_be_deleted(reviewer, article):
+    data = create(reviewer, article)
+    claim = claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
+    response = api(reviewer).delete(
+        f"/api/v1/claims/{claim.pk}/", {"version": claim.version}, format="json"
+    )
+    assert response.status_code == 403
+    assert "never been submitted" in response.json()["detail"]
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+# History of published claims
+
+
+def test_editing_an_approved_claims_verdict_is_recorded_as_a_correction(reviewer, editor, article):
+    claim = submitted_and_approved(reviewer, editor, article)
+    response = api(editor).patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"verdict": "false", "version": claim.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    event = ClaimEvent.objects.filter(kind=ClaimEvent.Kind.EDIT).get()
+    assert event.actor == editor
+    assert event.changes["verdict"] == ["Mostly false", "False"]
+    assert event.is_correction and event.previous_verdict == "Mostly false"
+    corrections = response.json()["corrections"]
+    assert corrections[0]["previous_verdict"] == "Mostly false"
+
+
+# Query counts
+
+
+def test_the_claim_list_costs_the_same_for_2_and_200_claims(
+    reviewer, article, django_assert_num_queries
+):
+    verdict = Verdict.objects.get(slug="false")
+    client = api(reviewer)
+    url = f"/api/v1/articles/{article.pk}/claims/"
+
+    def add_claims(n):
+        for i in range(n):
+            claim_create(
+                article=article,
+                user=reviewer,
+                start=i,
+                end=i + 20,
+                verdict=verdict,
+                sources=[{"url": f"https://example.org/{i}"}],
+            )
+
+    add_claims(2)
+    client.get(url)  # the same user object serves every request: its permissions are cached
+    # article, claims with article/verdict/author/approver/assignee, sources,
+    # correction events, history events with their actors, the scale's bounds
+    with django_assert_num_queries(6):
+        assert len(client.get(url).json()) == 2
+    add_claims(198)
+    with django_assert_num_queries(6):
+        assert len(client.get(url).json()) == 200
