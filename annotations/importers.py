@@ -40,6 +40,7 @@ HAS_CLAIMS = (
 NOT_FOUND = "no such file or folder"
 NOT_TXT = "not a .txt file"
 UNREADABLE = "the file cannot be read ({error})"
+NAME_TOO_LONG = "the file name is longer than {limit} characters"
 
 # Lines that are scraper noise: kept in raw_text, left out of body.
 _BOILERPLATE = re.compile(
@@ -199,6 +200,9 @@ def classify_paragraph(article: Article, offset: int, text: str) -> str:
 def import_bytes(data: bytes, *, origin: str, user=None, update: bool = False) -> ImportResult:
     """Import one file's bytes in its own transaction. Never raises for bad input."""
     try:
+        limit = Article._meta.get_field("origin").max_length
+        if len(origin) > limit:
+            raise ArticleImportError(NAME_TOO_LONG.format(limit=limit))
         raw_text = decode(data)
         parsed = parse(raw_text)
         content_hash = hashlib.sha256(data).hexdigest()

@@ -31,8 +31,11 @@ class HttpURLField(models.URLField):
 
 def publisher_from_url(url: str) -> str:
     """The publisher as the URL's host without a leading www., e.g. "toutiao.com"."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket in a scraped line
+        return ""
+    return host.removeprefix("www.")[:200]
 
 
 class Article(models.Model):

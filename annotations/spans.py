@@ -61,3 +61,32 @@ def make_quote(body: str, start: int, end: int, exact: str | None = None) -> Quo
 def utf16_length(text: str) -> int:
     """Length of ``text`` in UTF-16 code units, as the browser counts it."""
     return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    text: str
+    covering: tuple[int, ...]  # indexes into the spans given, innermost (shortest) first
+
+
+def segments(text: str, spans: list[tuple[int, int]], base: int = 0) -> list[Segment]:
+    """Cut ``text`` (which starts at offset ``base``) at every span boundary.
+
+    Each piece knows which spans cover it, so overlapping highlights render as
+    flat, non-nested elements and no offset ever shifts.
+    """
+    end_of_text = base + len(text)
+    cuts = {base, end_of_text}
+    for start, end in spans:
+        cuts.update(c for c in (start, end) if base < c < end_of_text)
+    ordered = sorted(cuts)
+    result = []
+    for left, right in zip(ordered, ordered[1:], strict=False):
+        covering = sorted(
+            (i for i, (s, e) in enumerate(spans) if s <= left and right <= e),
+            key=lambda i: (spans[i][1] - spans[i][0], i),
+        )
+        result.append(Segment(left, right, text[left - base : right - base], tuple(covering)))
+    return result

@@ -242,3 +242,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("checks/", include("annotations.published_urls")),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("annotations.urls")),
 ]

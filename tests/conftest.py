@@ -61,3 +61,13 @@ def seed_articles(db):
 @pytest.fixture
 def article(seed_articles):
     return seed_articles["000"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

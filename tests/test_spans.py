@@ -53,3 +53,25 @@ def test_a_stale_exact_is_refused():
 def test_astral_characters_count_once_in_python_and_twice_in_utf16():
     assert len("𝐀😀") == 2
     assert utf16_length("𝐀😀") == 4
+
+
+def test_segments_split_overlapping_spans_without_losing_a_character():
+    from annotations.spans import segments
+
+    text = "abcdefghij"
+    pieces = segments(text, [(2, 6), (4, 9)])
+    assert "".join(p.text for p in pieces) == text
+    assert [(p.start, p.end, p.covering) for p in pieces] == [
+        (0, 2, ()),
+        (2, 4, (0,)),
+        (4, 6, (0, 1)),
+        (6, 9, (1,)),
+        (9, 10, ()),
+    ]
+
+
+def test_segments_of_a_paragraph_use_body_offsets():
+    from annotations.spans import segments
+
+    pieces = segments("second line", [(3, 13)], base=7)  # the span starts in an earlier line
+    assert [(p.text, p.covering) for p in pieces] == [("second", (0,)), (" line", ())]

@@ -1,0 +1,70 @@
+"""Claims in every state, made through the same services the app uses."""
+
+from __future__ import annotations
+
+from annotations.claims import claim_create
+from annotations.models import Article, Claim, Verdict
+from annotations.workflow import claim_transition
+
+
+def draft(
+    article: Article,
+    author,
+    text: str | None = None,
+    *,
+    verdict: str = "false",
+    sources: int = 1,
+    rationale: str = "<p>Because the <em>record</em> says so.</p>",
+    claim: str = "",
+) -> Claim:
+    """A draft on the first occurrence of ``text`` (default: the body's first 40 characters)."""
+    text = text or article.body[:40].strip()
+    start = article.body.index(text)
+    return claim_create(
+        article=article,
+        user=author,
+        start=start,
+        end=start + len(text),
+        text=claim,
+        verdict=Verdict.objects.get(slug=verdict) if verdict else None,
+        rationale=rationale,
+        sources=[
+            {
+                "url": f"https://example.org/source-{i}",
+                "title": f"Source {i}",
+                "publisher": "Example News",
+                "stance": "refutes",
+                "excerpt": f"Excerpt {i}",
+            }
+            for i in range(sources)
+        ],
+    )
+
+
+def submitted(article: Article, author, text: str | None = None, **kwargs) -> Claim:
+    claim = draft(article, author, text, **kwargs)
+    return claim_transition(claim=claim, user=author, action="submit")
+
+
+def approved(article: Article, author, editor, text: str | None = None, **kwargs) -> Claim:
+    claim = submitted(article, author, text, **kwargs)
+    return claim_transition(claim=claim, user=editor, action="approve")
+
+
+def in_state(state: str, article: Article, author, editor, text: str | None = None) -> Claim:
+    """A claim in ``state``, reached through the workflow's own transitions."""
+    if state == "draft":
+        return draft(article, author, text)
+    claim = submitted(article, author, text)
+    steps = {
+        "submitted": [],
+        "approved": [("approve", "")],
+        "rejected": [("reject", "Not a checkable claim.")],
+        "changes_requested": [("request_changes", "Add a primary source.")],
+        "retracted": [("approve", ""), ("retract", "The source was misread.")],
+        "reopened": [("approve", ""), ("retract", "Misread."), ("reopen", "")],
+    }[state]
+    for action, comment in steps:
+        user = author if action == "reopen" else editor
+        claim = claim_transition(claim=claim, user=user, action=action, comment=comment)
+    return claim

@@ -1,0 +1,215 @@
+"""The public fact-check pages: what readers and search engines see."""
+
+import json
+import re
+
+import pytest
+
+from annotations.api.formats import claimreview
+from annotations.claims import claim_update
+from annotations.models import Claim, Verdict
+from annotations.workflow import claim_transition
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SENTENCE = "China's telecommunications giant is building an advanced chip production line"
+
+
+def json_ld_blocks(html: str) -> list[dict]:
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+def scripts(html: str) -> list[str]:
+    return re.findall(r"<script[^>]*>", html)
+
+
+@pytest.fixture
+def check(article, reviewer, editor):
+    return factories.approved(
+        article,
+        reviewer,
+        editor,
+        SENTENCE,
+        sources=2,
+        claim="Huawei is building a chip line in Shenzhen",
+    )
+
+
+def test_the_check_page_shows_claim_verdict_quote_sources_and_reviewers(client, check):
+    response = client.get(f"/checks/{check.pk}/{check.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Huawei is building a chip line in Shenzhen" in html
+    assert "Verdict: <strong>False</strong>" in html
+    assert "Rated 1 on a scale from 1 (false) to 5 (true)." in html
+    assert f"<mark>{SENTENCE.replace(chr(39), '&#x27;')}</mark>" in html
+    assert "Source 0" in html and "Source 1" in html and "Refutes the claim" in html
+    assert "Checked by reviewer, approved by editor" in html
+    assert f'href="/checks/articles/{check.article_id}/#claim-{check.pk}"' in html
+    assert (
+        f'<link rel="canonical" href="http://127.0.0.1:8000/checks/{check.pk}/{check.slug}/">'
+        in html
+    )
+    assert '<meta property="og:title"' in html
+
+
+def test_the_embedded_json_ld_is_the_apis_claimreview(client, check):
+    html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    (embedded,) = json_ld_blocks(html)
+    claim = Claim.objects.get(pk=check.pk)
+    assert embedded == json.loads(json.dumps(claimreview(claim)))
+    assert embedded["@type"] == "ClaimReview"
+    assert embedded["claimReviewed"] == "Huawei is building a chip line in Shenzhen"
+    assert embedded["url"] == f"http://127.0.0.1:8000/checks/{check.pk}/"
+
+
+def test_the_only_script_on_public_pages_is_the_json_ld_block(client, check):
+    for url in [
+        "/checks/",
+        f"/checks/{check.pk}/{check.slug}/",
+        f"/checks/articles/{check.article_id}/",
+    ]:
+        html = client.get(url).content.decode()
+        assert all(tag == '<script type="application/ld+json">' for tag in scripts(html)), url
+
+
+@pytest.mark.parametrize(
+    "state", ["draft", "submitted", "rejected", "changes_requested", "reopened"]
+)
+def test_unpublished_claims_are_404_on_every_public_url(client, article, reviewer, editor, state):
+    claim = factories.in_state(state, article, reviewer, editor, SENTENCE)
+    client.force_login(reviewer)  # even for the reviewer who wrote it
+    for url in [
+        f"/checks/{claim.pk}/",
+        f"/checks/{claim.pk}/{claim.slug}/",
+        f"/checks/articles/{article.pk}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert claim.claim not in client.get("/checks/").content.decode()
+
+
+def test_a_withdrawn_check_keeps_its_page_with_a_notice_and_no_markup(client, check, editor):
+    claim_transition(
+        claim=check, user=editor, action="retract", comment="The FT misread the images."
+    )
+    response = client.get(f"/checks/{check.pk}/{check.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This fact-check was withdrawn" in html
+    assert "The FT misread the images." in html
+    assert json_ld_blocks(html) == []
+    assert '<meta name="robots" content="noindex">' in html
+    assert check.claim not in client.get("/checks/").content.decode()
+
+
+def test_the_stable_uri_and_old_slugs_redirect_to_the_current_url(client, check, editor):
+    current = f"/checks/{check.pk}/{check.slug}/"
+    response = client.get(f"/checks/{check.pk}/")
+    assert (response.status_code, response["Location"]) == (301, current)
+    claim_update(claim=check, user=editor, version=check.version, text="A renamed claim")
+    response = client.get(current)
+    assert (response.status_code, response["Location"]) == (
+        301,
+        f"/checks/{check.pk}/a-renamed-claim/",
+    )
+
+
+def test_corrections_are_shown(client, check, editor):
+    claim_update(
+        claim=check,
+        user=editor,
+        version=check.version,
+        verdict=Verdict.objects.get(slug="misleading"),
+    )
+    html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    assert "Corrections" in html
+    assert "previously rated <strong>False</strong>" in html
+    assert "Verdict: <strong>Misleading</strong>" in html
+
+
+def test_user_text_is_escaped(client, article, reviewer, editor):
+    check = factories.approved(
+        article,
+        reviewer,
+        editor,
+        SENTENCE,
+        claim='</script><script>alert("x")</script><img src=x onerror=alert(1)>',
+        rationale='<p>ok</p><script>alert(2)</script><a href="javascript:alert(3)">x</a>',
+    )
+    html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    assert "<img src=x" not in html and "alert(2)" not in html.split("</head>")[1].split("Why")[0]
+    assert all(tag == '<script type="application/ld+json">' for tag in scripts(html))
+    (embedded,) = json_ld_blocks(html)  # the JSON-LD block cannot be closed early
+    assert embedded["claimReviewed"].startswith("</script>")
+    assert "javascript:" not in html
+
+
+def test_the_list_shows_newest_first_and_filters(client, seed_articles, reviewer, editor):
+    first = factories.approved(seed_articles["000"], reviewer, editor, SENTENCE)
+    second = factories.approved(
+        seed_articles["003"], reviewer, editor, "Huang Renxun arrived in Taiwan", verdict="true"
+    )
+    factories.submitted(seed_articles["002"], reviewer, "Chinese regulators")
+    page = client.get("/checks/").context["page"]
+    assert [c.pk for c in page.object_list] == [second.pk, first.pk]
+    assert [c.pk for c in client.get("/checks/", {"verdict": "true"}).context["page"]] == [
+        second.pk
+    ]
+    assert [
+        c.pk
+        for c in client.get("/checks/", {"publisher": "toutiao.com", "q": "Taiwan"}).context["page"]
+    ] == [second.pk]
+    assert list(client.get("/checks/", {"q": "no such words"}).context["page"]) == []
+
+
+def test_the_article_page_highlights_overlapping_checks_linking_to_each(
+    client, article, reviewer, editor
+):
+    outer = factories.approved(article, reviewer, editor, SENTENCE)
+    inner = factories.approved(
+        article, reviewer, editor, "advanced chip production line in Shenzhen", verdict="half-true"
+    )
+    factories.draft(article, reviewer, "Chinese enterprises are stepping up")
+    html = client.get(f"/checks/articles/{article.pk}/").content.decode()
+    assert f'id="claim-{outer.pk}"' in html and f'id="claim-{inner.pk}"' in html
+    assert html.count(f'href="/checks/{outer.pk}/{outer.slug}/"') >= 2  # highlight + list
+    assert html.count(f'href="/checks/{inner.pk}/{inner.slug}/"') >= 2
+    assert "Chinese enterprises are stepping up" in html  # the text is there…
+    assert '<span class="hl-label">Half true</span>' in html  # …and the verdict as text
+
+
+def test_the_check_page_costs_the_same_whatever_the_sources_and_corrections(
+    client, article, reviewer, editor, django_assert_num_queries
+):
+    few = factories.approved(article, reviewer, editor, SENTENCE, sources=1)
+    many = factories.approved(
+        article, reviewer, editor, "Chinese enterprises are stepping up", sources=12
+    )
+    for slug in ["misleading", "unproven", "true"]:
+        many = claim_update(
+            claim=many, user=editor, version=many.version, verdict=Verdict.objects.get(slug=slug)
+        )
+    # claim with article/verdict/author/approver, sources, corrections, scale bounds
+    with django_assert_num_queries(4):
+        client.get(f"/checks/{few.pk}/{few.slug}/")
+    with django_assert_num_queries(4):
+        client.get(f"/checks/{many.pk}/{many.slug}/")
+
+
+def test_the_list_costs_the_same_for_1_and_30_checks(
+    client, article, reviewer, editor, django_assert_num_queries
+):
+    factories.approved(article, reviewer, editor, SENTENCE)
+    # count, page of checks with article and verdict, verdicts for the filter, publishers
+    with django_assert_num_queries(4):
+        client.get("/checks/")
+    for i in range(29):
+        factories.approved(
+            article, reviewer, editor, article.body[i * 10 : i * 10 + 30].strip() or "China"
+        )
+    with django_assert_num_queries(4):
+        client.get("/checks/")
