@@ -52,7 +52,11 @@ def lock_claim(pk: int, version: int | None) -> Claim:
         if not bumped:
             raise StaleVersion(claim, version)
         return claim
-    claim = Claim.objects.select_for_update().select_related("article", "verdict").get(pk=pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("article", "verdict")
+        .get(pk=pk)
+    )
     Claim.objects.filter(pk=pk).update(version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db(fields=["version", "updated_at"])
     return claim

@@ -244,3 +244,6 @@ LOGGING = {
 }
 
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# dumpdata/loaddata (and the backup command) keep timestamps to the microsecond.
+SERIALIZATION_MODULES = {"json": "annotations.serialization"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,20 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PASSWORD = "correct-horse-battery-staple"
 
 
+def ensure_default_data() -> None:
+    """The verdict scale and groups come from a data migration; transactional tests
+    (browser, concurrency) flush the database afterwards, so put them back when gone."""
+    if not Group.objects.filter(name="Reviewers").exists():
+        from django.apps import apps
+
+        install = importlib.import_module(
+            "annotations.migrations.0002_default_scale_and_groups"
+        ).install
+        install(apps, None)
+
+
 def make_user(username: str, group: str | None = None, **extra) -> User:
+    ensure_default_data()
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
     if group:
         user.groups.add(Group.objects.get(name=group))

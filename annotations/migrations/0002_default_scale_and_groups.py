@@ -52,7 +52,8 @@ def install(apps, schema_editor):
     # Permissions are normally created after migrate; create them now so the
     # groups can hold them.
     app_config = apps.get_app_config("annotations")
-    app_config.models_module = True
+    if getattr(app_config, "models_module", None) is None:  # migration state apps have none
+        app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
