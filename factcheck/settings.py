@@ -116,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # queue for the lock (up to the timeout) instead of failing with
     # "database is locked" when a read transaction upgrades to a write.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Tests use a file too (one per process), so they see WAL and the busy timeout
+    # exactly as production does; an in-memory database has neither.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

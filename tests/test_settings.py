@@ -66,9 +66,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         mode = cursor.fetchone()[0]
-    # The test database lives in memory, where WAL does not apply; check the configuration.
     options = connection.settings_dict["OPTIONS"]
-    assert mode in {"wal", "memory"}
+    assert mode == "wal"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 5
     assert options["transaction_mode"] == "IMMEDIATE"
