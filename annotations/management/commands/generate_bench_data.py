@@ -1,0 +1,128 @@
+"""Fill a database with articles and approved claims for benchmarks (deterministic)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.spans import make_quote
+
+WORDS = ["chip", "export", "license", "revenue", "quarter", "market", "share", "semiconductor", "foundry", "lithography", "wafer", "nanometre", "supply", "chain", "regulator", "ministry", "analyst", "report", "billion", "percent", "growth", "company", "government", "policy", "sanction", "domestic", "foreign", "model", "training", "data", "centre", "investment", "factory", "production", "capacity", "design", "architecture", "memory", "bandwidth", "customer", "contract", "partner", "competition", "research", "laboratory", "engineer", "talent", "patent", "standard"]
+NAMES = ["Nvidia", "Huawei", "TSMC", "ASML", "Cambricon", "ByteDance", "Alibaba", "DeepSeek"]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
+    words[rng.randrange(len(words))] = rng.choice(NAMES)
+    if rng.random() < 0.5:
+        words.insert(rng.randrange(len(words)), f"{rng.randint(2, 95)}%")
+    return " ".join(words).capitalize() + "."
+
+
+def article_text(rng: random.Random, target_chars: int) -> str:
+    paragraphs, size = [], 0
+    while size < target_chars:
+        paragraph = " ".join(sentence(rng) for _ in range(rng.randint(2, 6)))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 1
+    return "\n".join(paragraphs)
+
+
+class Command(BaseCommand):
+    help = "Generate N articles and M approved claims with sources and events (deterministic)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=200)
+        parser.add_argument("--claims", type=int, default=2000)
+        parser.add_argument("--sources", type=int, default=2, help="Sources per claim.")
+        parser.add_argument("--article-chars", type=int, default=4000)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--batch", type=int, default=2000)
+
+    def handle(self, *args, articles, claims, sources, article_chars, seed, batch, **options):
+        rng = random.Random(seed)
+        reviewer, _ = User.objects.get_or_create(username="bench-reviewer")
+        editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+        reviewer.groups.add(*Group.objects.filter(name="Reviewers"))
+        editor.groups.add(*Group.objects.filter(name="Editors"))
+        verdicts = list(Verdict.objects.all())
+        start_at = timezone.now() - timedelta(days=30)
+
+        created_articles = []
+        with transaction.atomic():
+            for i in range(articles):
+                body = f"Bench article {seed}-{i}\n" + article_text(rng, article_chars)
+                created_articles.append(
+                    Article(
+                        title=f"Bench article {seed}-{i}",
+                        body=body,
+                        raw_text=body,
+                        content_hash=hashlib.sha256(f"{seed}-{i}-{body}".encode()).hexdigest(),
+                        origin=f"bench-{seed}-{i}.txt",
+                        source_url=f"https://news.example.org/{seed}/{i}",
+                        publisher="news.example.org",
+                    )
+                )
+            created_articles = Article.objects.bulk_create(created_articles, batch_size=batch)
+        self.stderr.write(f"{len(created_articles)} articles")
+
+        made = 0
+        while made < claims:
+            chunk = min(batch, claims - made)
+            self._claims(rng, chunk, made, created_articles, verdicts, reviewer, editor,
+                         sources, start_at)  # fmt: skip
+            made += chunk
+            self.stderr.write(f"{made} claims")
+        self.stdout.write(f"generated {len(created_articles)} articles and {made} claims")
+
+    def _claims(self, rng, count, offset, articles, verdicts, reviewer, editor, per_claim,
+                start_at):  # fmt: skip
+        rows = []
+        for n in range(count):
+            article = articles[rng.randrange(len(articles))]
+            body = article.body
+            start = rng.randrange(0, max(1, len(body) - 200))
+            end = min(len(body), start + rng.randint(20, 160))
+            try:
+                quote = make_quote(body, start, end)
+            except Exception:  # noqa: BLE001 - a span of white space: take the first words
+                quote = make_quote(body, 0, 20)
+            at = start_at + timedelta(seconds=(offset + n) * 2)
+            rows.append(
+                Claim(
+                    article=article, start=quote.start, end=quote.end, exact=quote.exact,
+                    prefix=quote.prefix, suffix=quote.suffix,
+                    claim=quote.exact[:1].upper() + quote.exact[1:],
+                    verdict=rng.choice(verdicts),
+                    rationale="<p>" + " ".join(sentence(rng) for _ in range(3)) + "</p>",
+                    author=reviewer, status=Claim.Status.APPROVED, version=3,
+                    created_at=at, updated_at=at, submitted_at=at,
+                    approved_by=editor, approved_at=at,
+                )
+            )  # fmt: skip
+        with transaction.atomic():
+            claims = Claim.objects.bulk_create(rows)
+            Source.objects.bulk_create(
+                Source(
+                    claim=claim, order=k, url=f"https://source.example.org/{claim.pk}/{k}",
+                    title=sentence(rng)[:80], publisher=rng.choice(NAMES) + " News",
+                    stance=rng.choice(["supports", "refutes", "context"]),
+                    excerpt=sentence(rng), accessed_on=claim.created_at.date(),
+                )
+                for claim in claims
+                for k in range(per_claim)
+            )  # fmt: skip
+            ClaimEvent.objects.bulk_create(
+                ClaimEvent(claim=claim, actor=actor, kind=ClaimEvent.Kind.TRANSITION,
+                           from_status=old, to_status=new, at=claim.created_at)
+                for claim in claims
+                for actor, old, new in [(reviewer, "draft", "submitted"),
+                                        (editor, "submitted", "approved")]
+            )  # fmt: skip
