@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from annotations import access, workflow
+from annotations.api.serializers import WorkspaceClaimSerializer, claim_queryset
 from annotations.importers import classify_paragraph
-from annotations.models import Article
+from annotations.models import Article, Claim, Source, Verdict
 
 ARTICLES_PER_PAGE = 25
 
@@ -35,13 +39,51 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workspace: the article with its claims, which the page's module then edits via the API.
+
+    The claims are embedded (as a JSON data block) so the page shows them without a
+    second round trip; they are read like the API reads them, in a fixed number of queries.
+    """
+    if not access.can_use_workspace(request.user):
+        raise PermissionDenied("You need reviewer or editor rights to use the workspace.")
     article = get_object_or_404(Article.objects.select_related("assignee"), pk=pk)
+    workflow.article_opened(article=article, user=request.user)
     paragraphs = [
         {"offset": offset, "text": text, "kind": classify_paragraph(article, offset, text)}
         for offset, text in article.paragraphs()
     ]
-    return render(
-        request,
-        "annotations/article_detail.html",
-        {"article": article, "paragraphs": paragraphs},
-    )
+    claims = access.visible_claims(
+        request.user, claim_queryset(workspace=True).filter(article=article)
+    ).order_by("start", "end", "id")
+    verdicts = list(Verdict.objects.all())
+    # "/api/v1/claims/0/" → "/api/v1/claims/{id}/": the page fills in the id.
+    per_claim = {
+        name: reverse(f"api:{name}", args=[0]).replace("/0/", "/{id}/")
+        for name in ("claim-detail", "claim-transitions")
+    }
+    workspace = {
+        "articleId": article.pk,
+        "claimsUrl": reverse("api:article-claims", args=[article.pk]),
+        "claimUrl": per_claim["claim-detail"],
+        "transitionsUrl": per_claim["claim-transitions"],
+        "userId": request.user.pk,
+        "verdicts": [
+            {"slug": v.slug, "label": v.label, "colour": v.colour, "description": v.description}
+            for v in verdicts
+        ],
+        "statuses": [{"value": value, "label": label} for value, label in Claim.Status.choices],
+        "transitions": {
+            t.action: {"label": t.label, "needsComment": t.needs_comment}
+            for t in workflow.TRANSITIONS.values()
+        },
+    }
+    context = {
+        "article": article,
+        "paragraphs": paragraphs,
+        "verdicts": verdicts,
+        "statuses": Claim.Status.choices,
+        "stances": Source.Stance.choices,
+        "workspace": workspace,
+        "claims": WorkspaceClaimSerializer(claims, many=True, context={"request": request}).data,
+    }
+    return render(request, "annotations/article_detail.html", context)

@@ -1,0 +1,158 @@
+"""The workspace page on the server: who may open it, what it embeds, what it costs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from annotations import claims, workflow
+from annotations.models import Article, Claim, Verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def add_claims(article, user, count: int) -> None:
+    """``count`` claims on consecutive words, each with a verdict and one source."""
+    verdict = Verdict.objects.get(slug="false")
+    words = [m.span() for m in re.finditer(r"\w+", article.body)]
+    for n in range(count):
+        start, end = words[n]
+        claims.claim_create(
+            article=article,
+            user=user,
+            start=start,
+            end=end,
+            verdict=verdict,
+            rationale="Because.",
+            sources=[{"url": f"https://example.org/{n}", "stance": "refutes"}],
+        )
+
+
+def embedded(response, element_id: str):
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert match, f"no #{element_id} data block on the page"
+    return json.loads(match.group(1))
+
+
+def test_people_outside_the_desk_get_403(client, outsider, article):
+    client.force_login(outsider)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 403
+
+
+def test_a_reviewer_gets_the_workspace_with_its_module_and_data(client, reviewer, article):
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="module"' in html and "annotations/workspace.js" in html
+    assert "annotations/workspace.css" in html
+    config = embedded(response, "workspace-config")
+    assert config["claimsUrl"] == reverse("api:article-claims", args=[article.pk])
+    assert config["claimUrl"] == "/api/v1/claims/{id}/"
+    assert config["transitionsUrl"] == "/api/v1/claims/{id}/transitions/"
+    assert [v["slug"] for v in config["verdicts"]] == list(
+        Verdict.objects.values_list("slug", flat=True)
+    )
+    assert config["transitions"]["request_changes"] == {
+        "label": "Request changes",
+        "needsComment": True,
+    }
+    assert embedded(response, "workspace-claims") == []
+
+
+def test_the_page_has_no_inline_script_and_sends_a_strict_csp(client, reviewer, article):
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_embedded_claims_are_the_ones_the_reader_may_see_in_text_order(
+    client, reviewer, reviewer2, editor, article
+):
+    add_claims(article, reviewer, 2)
+    body = article.body
+    start = body.index("NVIDIA")
+    theirs = claims.claim_create(article=article, user=reviewer2, start=start, end=start + 6)
+    client.force_login(reviewer)
+    mine = embedded(client.get(article.get_absolute_url()), "workspace-claims")
+    assert [c["quote"]["start"] for c in mine] == sorted(c["quote"]["start"] for c in mine)
+    assert theirs.pk not in {c["id"] for c in mine}  # someone else's draft is private
+    assert mine[0]["permissions"] == {"edit": True, "delete": True, "actions": ["submit"]}
+    assert mine[0]["sources"][0]["url"] == "https://example.org/0"
+
+    client.force_login(editor)
+    seen_by_editor = embedded(client.get(article.get_absolute_url()), "workspace-claims")
+    assert theirs.pk in {c["id"] for c in seen_by_editor}
+
+
+def test_user_text_in_the_embedded_claims_cannot_close_the_data_block(client, reviewer, article):
+    start = article.body.index("NVIDIA")
+    claims.claim_create(
+        article=article,
+        user=reviewer,
+        start=start,
+        end=start + 6,
+        text="</script><script>alert(1)</script>",
+        sources=[{"url": "https://example.org/x", "title": "<img src=x onerror=alert(1)>"}],
+    )
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    data = embedded(response, "workspace-claims")
+    assert data[0]["claim"] == "</script><script>alert(1)</script>"
+
+
+def test_the_assignee_opening_a_new_article_starts_work_on_it(client, reviewer, reviewer2, article):
+    Article.objects.filter(pk=article.pk).update(assignee=reviewer)
+    client.force_login(reviewer2)
+    client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.NEW  # someone else looking changes nothing
+    client.force_login(reviewer)
+    client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.IN_PROGRESS
+
+
+def test_the_editors_comment_reaches_the_authors_page(client, reviewer, editor, article):
+    add_claims(article, reviewer, 1)
+    claim = Claim.objects.get()
+    workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    claim.refresh_from_db()
+    workflow.claim_transition(
+        claim=claim, user=editor, action="request_changes", comment="Name the report."
+    )
+    client.force_login(reviewer)
+    data = embedded(client.get(article.get_absolute_url()), "workspace-claims")
+    assert data[0]["status"] == "changes_requested"
+    assert data[0]["events"][-1]["comment"] == "Name the report."
+    assert data[0]["permissions"]["actions"] == ["submit"]
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_page_costs_the_same_queries_for_2_or_200_claims(
+    client, reviewer, article, count, django_assert_num_queries
+):
+    add_claims(article, reviewer, count)
+    client.force_login(reviewer)
+    # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
+    # workspace?), 5 article (+ assignee), 6 verdicts, 7 claims (+ article, verdict, author,
+    # approver, assignee), 8 their sources, 9 their corrections, 10 their history (+ actor),
+    # 11 the scale's bounds for the verdicts' best/worst rating.
+    with django_assert_num_queries(11):
+        response = client.get(article.get_absolute_url())
+    assert len(embedded(response, "workspace-claims")) == count
