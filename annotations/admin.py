@@ -1,22 +1,217 @@
-"""The desk: articles and their import, the verdict scale, claims and their history."""
+"""The desk: articles and their import, the verdict scale, claims and their history.
+
+The admin is configuration. Every change of state (a transition, an assignment,
+an edit of a claim) is handed to ``workflow.py`` or ``claims.py``, which hold the
+rules; the admin reports what they answered.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
 
+from annotations import access, claims, desk, workflow
 from annotations.forms import ArticleUploadForm
 from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
-from annotations.models import Article, Verdict
+from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.spans import CONTEXT_CHARS
+
+STALE_ADMIN = (
+    "This claim changed since you loaded it (someone else acted on it first). "
+    "The page now shows it as it is: check it and try again."
+)
+STALE_FORM = (
+    "This claim changed since you loaded it (someone else saved or moved it first). "
+    "Reload the page to see the current version, then make your change again."
+)
+
+S = Claim.Status
+
+
+# ---------------------------------------------------------------------------
+# Shared pieces: who can be chosen, the intermediate action page, reports.
+
+
+def people_with_perm(codename: str) -> QuerySet:
+    """Active users holding ``annotations.<codename>`` through a group, directly or as superuser."""
+    perm = Permission.objects.filter(codename=codename, content_type__app_label="annotations")
+    granted = Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+    return get_user_model().objects.filter(granted, is_active=True).distinct().order_by("username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.get_username()})" if full else obj.get_username()
+
+
+class AssignForm(forms.Form):
+    assignee = PersonChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="— nobody (remove the assignment) —",
+    )
+
+    def __init__(self, *args, people: QuerySet, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+        self.fields["assignee"].label = label
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=10_000,
+        help_text="The author sees this comment on their claim card.",
+    )
+
+    def __init__(self, *args, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = label
+
+
+def action_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    form: forms.Form,
+    title: str,
+    button: str,
+) -> TemplateResponse:
+    """The intermediate page of a bulk action: the chosen rows, a small form, one button."""
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "button": button,
+        "form": form,
+        "queryset": queryset,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/annotations/action_form.html", context)
+
+
+def short(obj) -> str:
+    return f"#{obj.pk} “{Truncator(str(obj)).chars(50)}”"
+
+
+def count_of(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def apply_each(
+    request: HttpRequest,
+    objects: Iterable,
+    step: Callable,
+    *,
+    noun: str,
+    done: str,
+) -> None:
+    """Apply ``step`` to each object in its own transaction and report, grouped by reason.
+
+    One refusal does not undo the others: each object's step commits on its own.
+    """
+    succeeded = 0
+    refused: dict[str, list[str]] = defaultdict(list)
+    for obj in objects:
+        try:
+            with transaction.atomic():
+                step(obj)
+        except workflow.TransitionError as exc:
+            refused[exc.message].append(short(obj))
+        except claims.StaleVersion:
+            refused[STALE_ADMIN].append(short(obj))
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, f"{count_of(succeeded, noun)} {done}.")
+    for reason, names in refused.items():
+        messages.error(
+            request, f"{count_of(len(names), noun)} not {done}: {reason} ({', '.join(names)})"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Articles
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Unassigned"), ("yes", "Assigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(assignee__isnull=self.value() == "no")
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    """Overdue: the due date has passed and the article is not done."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(desk.overdue())
+        return queryset
+
+
+# One column per status, counted in the changelist's own query.
+CLAIM_COUNTS = {
+    f"claims_{status.value}": Count("claims", filter=Q(claims__status=status.value)) for status in S
+}
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "published_at", "imported_at", "queue_status"]
-    list_filter = ["queue_status", "publisher", "imported_at"]
+    list_display = [
+        "title",
+        "publisher",
+        "queue_status",
+        "assignee",
+        "priority",
+        "due_date",
+        "claim_counts",
+    ]
+    list_filter = [
+        "queue_status",
+        AssignmentFilter,
+        DueFilter,
+        "priority",
+        "publisher",
+        "imported_at",
+    ]
     search_fields = ["title", "body"]
     date_hierarchy = "imported_at"
     list_select_related = ["assignee"]
@@ -36,7 +231,20 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    actions = ["assign_articles", "mark_done"]
     change_list_template = "admin/annotations/article/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**CLAIM_COUNTS)
+
+    @admin.display(description="claims")
+    def claim_counts(self, article: Article) -> str:
+        parts = [
+            f"{getattr(article, f'claims_{status.value}')} {status.label.lower()}"
+            for status in S
+            if getattr(article, f"claims_{status.value}", 0)
+        ]
+        return ", ".join(parts) or "–"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -44,6 +252,44 @@ class ArticleAdmin(admin.ModelAdmin):
             # Claims anchor to the body by offsets: editing it would move every highlight.
             fields.append("body")
         return fields
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("annotations.assign_claim")
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return access.is_editor(request.user)
+
+    @admin.action(permissions=["assign"], description="Assign selected articles to a reviewer…")
+    def assign_articles(self, request: HttpRequest, queryset: QuerySet):
+        form = AssignForm(
+            request.POST if "apply" in request.POST else None,
+            people=people_with_perm("add_claim"),
+            label="Reviewer",
+        )
+        if not form.is_bound or not form.is_valid():
+            return action_page(
+                self,
+                request,
+                queryset,
+                form=form,
+                title="Assign articles to a reviewer",
+                button="Assign",
+            )
+        assignee = form.cleaned_data["assignee"]
+
+        def step(article: Article) -> None:
+            workflow.article_assign(article=article, user=request.user, assignee=assignee)
+
+        done = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
+        apply_each(request, queryset, step, noun="article", done=done)
+        return None
+
+    @admin.action(permissions=["review"], description="Mark selected articles done")
+    def mark_done(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def step(article: Article) -> None:
+            workflow.article_mark_done(article=article, user=request.user)
+
+        apply_each(request, queryset, step, noun="article", done="marked done")
 
     def get_urls(self):
         urls = super().get_urls()
@@ -90,8 +336,456 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/annotations/article/import.html", context)
 
 
+# ---------------------------------------------------------------------------
+# The verdict scale
+
+
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):
-    list_display = ["label", "slug", "rating_value", "order", "colour"]
-    list_editable = ["order"]
+    list_display = ["label", "swatch", "slug", "rating_value", "order", "colour"]
+    list_display_links = ["label"]
+    list_editable = ["rating_value", "order", "colour"]
+    fields = ["label", "slug", "rating_value", "order", "colour", "description"]
     prepopulated_fields = {"slug": ["label"]}
+    search_fields = ["label", "description"]
+
+    @admin.display(description="")
+    def swatch(self, verdict: Verdict) -> str:
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{}"></span>',
+            verdict.colour,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Claims
+
+
+class WaitingForMeFilter(admin.SimpleListFilter):
+    """What needs the signed-in person's attention.
+
+    "To review" (editors only): submitted claims that are assigned to me, or
+    assigned to nobody, and that I did not write: the four-eyes rule means I
+    could never approve my own, so they are not waiting for me.
+    "Sent back to me": my own claims on which an editor requested changes.
+    """
+
+    title = "waiting for me"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        if access.is_editor(request.user):
+            choices.append(("review", "To review"))
+        choices.append(("changes", "Sent back to me"))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(desk.waiting_for_review(request.user))
+        if self.value() == "changes":
+            return queryset.filter(desk.sent_back_to(request.user))
+        return queryset
+
+
+class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
+    """The articles that have claims, by title, without loading their text."""
+
+    def field_choices(self, field, request, model_admin):
+        with_claims = model_admin.get_queryset(request).values_list("article_id", flat=True)
+        articles = Article.objects.filter(pk__in=with_claims).only("id", "title")
+        return [(article.pk, str(article)) for article in articles.order_by("title")]
+
+
+class ClaimAdminForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = ["claim", "verdict", "rationale", "assignee"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The instance was read at this request; the hidden field holds the version the
+        # page was loaded with. claims.claim_update checks it again when it writes.
+        if self.instance.pk and cleaned.get("version") != self.instance.version:
+            raise ValidationError(STALE_FORM, code="stale")
+        return cleaned
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    fields = ["url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    extra = 0
+
+    def _claim_editable(self, request, obj) -> bool:
+        return obj is None or access.can_edit_claim(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._claim_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._claim_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._claim_editable(request, obj)
+
+
+SOURCE_FIELDS = SourceInline.fields
+
+
+class ClaimEventInline(admin.TabularInline):
+    """The history, read-only: events are an audit trail nobody edits."""
+
+    model = ClaimEvent
+    verbose_name = "event"
+    verbose_name_plural = "history"
+    fields = ["at", "actor", "kind", "step", "comment", "change_summary"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor").order_by("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="from → to")
+    def step(self, event: ClaimEvent) -> str:
+        return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+    @admin.display(description="changes")
+    def change_summary(self, event: ClaimEvent) -> str:
+        return describe_changes(event)
+
+
+def status_label(value: str) -> str:
+    return S(value).label if value in S.values else value or "–"
+
+
+def describe_changes(event: ClaimEvent) -> str:
+    if event.kind != ClaimEvent.Kind.EDIT or not event.changes:
+        return ""
+    parts = []
+    for field, values in event.changes.items():
+        if field == "sources":
+            parts.append("sources changed")
+        else:
+            before, after = values
+            parts.append(f"{field}: {Truncator(str(before)).chars(40)} → {after}")
+    return "; ".join(parts)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimAdminForm
+    list_display = ["__str__", "status", "verdict", "article_title", "author", "assignee", "age"]
+    list_filter = [
+        WaitingForMeFilter,
+        "status",
+        "verdict",
+        ("article", ArticleListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        "approved_at",
+    ]
+    search_fields = ["claim", "exact", "rationale"]
+    list_select_related = ["verdict", "article", "author", "assignee"]
+    ordering = ["-updated_at", "-id"]
+    actions = ["assign_claims", "approve", "reject", "request_changes"]
+    fieldsets = [
+        (None, {"fields": ["article", "quote_in_context", "claim", "verdict", "rationale"]}),
+        (
+            "Workflow",
+            {
+                "fields": [
+                    "status",
+                    "author",
+                    "assignee",
+                    "created_at",
+                    "submitted_at",
+                    "approved_by",
+                    "approved_at",
+                    "retracted_at",
+                    "retraction_reason",
+                    "version",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "article",
+        "quote_in_context",
+        "status",
+        "author",
+        "created_at",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "retracted_at",
+        "retraction_reason",
+    ]
+    inlines = [SourceInline, ClaimEventInline]
+    change_form_template = "admin/annotations/claim/change_form.html"
+
+    # -- reading
+
+    def get_queryset(self, request):
+        # Drafts stay private to their authors (and editors), as everywhere else.
+        queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
+        return access.visible_claims(request.user, queryset)
+
+    @admin.display(description="article", ordering="article__title")
+    def article_title(self, claim: Claim) -> str:
+        return Truncator(claim.article.title).chars(60)
+
+    @admin.display(description="age", ordering=Coalesce("submitted_at", "created_at"))
+    def age(self, claim: Claim) -> str:
+        """How long it has waited: since submission, or since creation for drafts."""
+        return timesince(claim.submitted_at or claim.created_at)
+
+    @admin.display(description="quote in context")
+    def quote_in_context(self, claim: Claim) -> str:
+        before = "…" if len(claim.prefix) >= CONTEXT_CHARS else ""
+        after = "…" if len(claim.suffix) >= CONTEXT_CHARS else ""
+        return format_html(
+            '<blockquote class="claim-quote">{}{}<strong>{}</strong>{}{}</blockquote>',
+            before,
+            claim.prefix,
+            claim.exact,
+            claim.suffix,
+            after,
+        )
+
+    # -- permissions
+
+    def has_add_permission(self, request):
+        # Claims are made by selecting words in the workspace, which builds their quote.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.can_edit_claim(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        # One claim at a time, by claim_delete's rules: no bulk delete from the list.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and obj is not None and access.can_delete_claim(request.user, obj)
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return access.is_editor(request.user)
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("annotations.assign_claim")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_assign_permission(request):
+            fields.append("assignee")
+        return fields
+
+    # -- writing: everything goes through claims.py and workflow.py
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related writes the claim and its sources in one claim_update."""
+
+    def save_related(self, request, form, formsets, change):
+        claim = form.instance
+        sources = None
+        for formset in formsets:
+            if formset.model is Source and formset.has_changed():
+                sources = source_items(formset)
+        fields = {}
+        for name, service_name in [
+            ("claim", "text"),
+            ("verdict", "verdict"),
+            ("rationale", "rationale"),
+        ]:
+            if name in form.changed_data:
+                fields[service_name] = form.cleaned_data[name]
+        if fields or sources is not None:
+            claims.claim_update(
+                claim=claim,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                sources=sources,
+                **fields,
+            )
+        if "assignee" in form.changed_data:
+            try:
+                workflow.claim_assign(
+                    claim=claim, user=request.user, assignee=form.cleaned_data["assignee"]
+                )
+            except workflow.TransitionError as exc:
+                raise PermissionDenied(exc.message) from None
+
+    def delete_model(self, request, obj):
+        claims.claim_delete(claim=obj, user=request.user, version=obj.version)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The sources were saved by claim_update, not by the formsets.
+        message = super().construct_change_message(request, form, None, add)
+        if any(f.model is Source and f.has_changed() for f in formsets or []):
+            message.append({"changed": {"fields": ["sources"]}})
+        return message
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except claims.StaleVersion:
+            # Someone wrote between the form's check and our write: nothing was saved.
+            messages.error(request, STALE_FORM)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["transitions"] = workflow.allowed_actions(request.user, obj)
+            context["transition_url"] = reverse("admin:annotations_claim_transition", args=[obj.pk])
+            context["version"] = obj.version
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- transition buttons on the change page
+
+    def get_urls(self):
+        transition = path(
+            "<int:object_id>/transition/",
+            self.admin_site.admin_view(self.transition_view),
+            name="annotations_claim_transition",
+        )
+        return [transition, *super().get_urls()]
+
+    def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """One button on the change page: apply it to the version the page was loaded with."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(self.get_queryset(request), pk=object_id)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1  # no version from the page: treat it as stale rather than guess
+        action = request.POST.get("action", "")
+        try:
+            workflow.claim_transition(
+                claim=claim,
+                user=request.user,
+                action=action,
+                comment=request.POST.get("comment", ""),
+                version=version,
+            )
+        except claims.StaleVersion:
+            messages.error(request, STALE_ADMIN)
+        except workflow.TransitionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Claim {workflow.DONE[action]}.")
+        return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
+
+    # -- bulk actions
+
+    @admin.action(permissions=["assign"], description="Assign selected claims to an editor…")
+    def assign_claims(self, request: HttpRequest, queryset: QuerySet):
+        form = AssignForm(
+            request.POST if "apply" in request.POST else None,
+            people=people_with_perm("review_claim"),
+            label="Editor to review",
+        )
+        if not form.is_bound or not form.is_valid():
+            return action_page(
+                self,
+                request,
+                queryset,
+                form=form,
+                title="Assign claims to an editor for review",
+                button="Assign",
+            )
+        assignee = form.cleaned_data["assignee"]
+
+        def step(claim: Claim) -> None:
+            workflow.claim_assign(claim=claim, user=request.user, assignee=assignee)
+
+        done = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
+        apply_each(request, queryset, step, noun="claim", done=done)
+        return None
+
+    @admin.action(permissions=["review"], description="Approve selected claims")
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._transition_each(request, queryset, "approve")
+
+    @admin.action(permissions=["review"], description="Reject selected claims…")
+    def reject(self, request: HttpRequest, queryset: QuerySet):
+        return self._with_comment(request, queryset, "reject", "Reason for rejecting")
+
+    @admin.action(permissions=["review"], description="Request changes on selected claims…")
+    def request_changes(self, request: HttpRequest, queryset: QuerySet):
+        return self._with_comment(
+            request, queryset, "request_changes", "What should the author change?"
+        )
+
+    def _with_comment(self, request, queryset, action: str, label: str):
+        form = CommentForm(request.POST if "apply" in request.POST else None, label=label)
+        if not form.is_bound or not form.is_valid():
+            transition = workflow.TRANSITIONS[action]
+            return action_page(
+                self,
+                request,
+                queryset,
+                form=form,
+                title=f"{transition.label}: selected claims",
+                button=transition.label,
+            )
+        self._transition_each(request, queryset, action, form.cleaned_data["comment"])
+        return None
+
+    def _transition_each(self, request, queryset, action: str, comment: str = "") -> None:
+        def step(claim: Claim) -> None:
+            workflow.claim_transition(
+                claim=claim, user=request.user, action=action, comment=comment
+            )
+
+        apply_each(request, queryset, step, noun="claim", done=workflow.DONE[action])
+
+
+def source_items(formset) -> list[dict]:
+    """The inline's rows as claims.claim_update takes them, in the order shown."""
+    items = []
+    for form in formset.forms:
+        if form in formset.deleted_forms:
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue  # an empty extra row
+        item = {name: form.cleaned_data.get(name) for name in SOURCE_FIELDS}
+        if form.instance.pk is not None:
+            item["id"] = form.instance.pk
+        items.append(item)
+    return items
+
+
+# ---------------------------------------------------------------------------
+# Claim events: the audit trail, read-only for everyone
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "claim", "actor", "kind", "from_status", "to_status", "comment"]
+    list_filter = ["kind", "is_correction", "to_status"]
+    list_select_related = ["claim", "actor"]
+    search_fields = ["comment"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,516 @@
+"""Every transition and every refusal, through the workflow module itself."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from annotations import claims, workflow
+from annotations.models import AppendOnlyError, Article, Claim, ClaimEvent, Verdict
+
+pytestmark = pytest.mark.django_db
+
+S = Claim.Status
+SOURCE = {"url": "https://example.org/report", "title": "The report", "stance": "refutes"}
+
+
+# -- helpers the admin and API tests share ---------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The cast's passwords hashed in microseconds, not half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def span(article: Article, n: int = 0) -> tuple[int, int]:
+    """A span of up to 20 characters at the start of the article's n-th paragraph."""
+    paragraphs = article.paragraphs()
+    offset, text = paragraphs[n % len(paragraphs)]
+    return offset, offset + min(20, len(text.rstrip()))
+
+
+def make_draft(article: Article, author, *, complete: bool = True, n: int = 0, **extra) -> Claim:
+    """A draft through the same service the workspace uses; complete = ready to submit."""
+    start, end = span(article, n)
+    if complete:
+        extra.setdefault("verdict", Verdict.objects.get(slug="false"))
+        extra.setdefault("rationale", "<p>The report says otherwise.</p>")
+        extra.setdefault("sources", [SOURCE])
+    return claims.claim_create(article=article, user=author, start=start, end=end, **extra)
+
+
+def make_submitted(article: Article, author, **extra) -> Claim:
+    claim = make_draft(article, author, **extra)
+    return workflow.claim_transition(claim=claim, user=author, action="submit")
+
+
+def make_approved(article: Article, author, editor, **extra) -> Claim:
+    claim = make_submitted(article, author, **extra)
+    return workflow.claim_transition(claim=claim, user=editor, action="approve")
+
+
+def transition_error(**kwargs) -> workflow.TransitionError:
+    with pytest.raises(workflow.TransitionError) as caught:
+        workflow.claim_transition(**kwargs)
+    return caught.value
+
+
+# -- submit ------------------------------------------------------------------------------------
+
+
+def test_the_author_submits_a_complete_draft_and_an_event_records_it(article, reviewer):
+    claim = make_draft(article, reviewer)
+    before = timezone.now()
+    claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    assert claim.status == S.SUBMITTED
+    assert claim.submitted_at >= before
+    (event,) = claim.events.all()
+    assert (event.actor, event.kind, event.from_status, event.to_status) == (
+        reviewer,
+        ClaimEvent.Kind.TRANSITION,
+        S.DRAFT,
+        S.SUBMITTED,
+    )
+    assert event.at == claim.submitted_at
+
+
+def test_submitting_needs_a_verdict_a_rationale_and_a_source(article, reviewer):
+    claim = make_draft(article, reviewer, complete=False)
+    error = transition_error(claim=claim, user=reviewer, action="submit")
+    assert error.code == "incomplete"
+    assert error.message == workflow.SUBMIT_INCOMPLETE.format(
+        missing="a verdict, a rationale, at least one source"
+    )
+    claim.refresh_from_db()
+    assert claim.status == S.DRAFT
+    assert not claim.events.exists()
+
+
+def test_submitting_names_only_what_is_missing(article, reviewer):
+    claim = make_draft(article, reviewer, sources=[])
+    error = transition_error(claim=claim, user=reviewer, action="submit")
+    assert error.message == "Before submitting, add at least one source."
+
+
+def test_another_reviewer_cannot_submit_someone_elses_draft(article, reviewer, reviewer2):
+    claim = make_draft(article, reviewer)
+    error = transition_error(claim=claim, user=reviewer2, action="submit")
+    assert (error.code, error.message) == (
+        "forbidden",
+        workflow.NOT_AUTHOR.format(label="submit for review"),
+    )
+
+
+# -- approve, reject, request changes -------------------------------------------------------
+
+
+def test_an_editor_approves_and_is_stamped_as_the_approver(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    claim.refresh_from_db()
+    assert claim.status == S.APPROVED
+    assert claim.approved_by == editor
+    assert claim.approved_at is not None
+    event = claim.events.last()
+    assert (event.actor, event.from_status, event.to_status) == (editor, S.SUBMITTED, S.APPROVED)
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "request_changes", "retract"])
+def test_a_reviewer_may_not_decide_on_a_claim(article, reviewer, reviewer2, editor, action):
+    claim = make_submitted(article, reviewer)
+    if action == "retract":
+        claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    error = transition_error(claim=claim, user=reviewer2, action=action, comment="Looks off.")
+    assert error.code == "forbidden"
+    label = workflow.TRANSITIONS[action].label.lower()
+    assert error.message == workflow.NOT_PERMITTED.format(label=label)
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "request_changes"])
+def test_an_editor_cannot_decide_on_their_own_claim(article, editor, action):
+    claim = make_submitted(article, editor)
+    error = transition_error(claim=claim, user=editor, action=action, comment="Mine.")
+    assert error.code == "four_eyes"
+    label = workflow.TRANSITIONS[action].label.lower()
+    assert error.message == workflow.FOUR_EYES.format(label=label)
+    claim.refresh_from_db()
+    assert claim.status == S.SUBMITTED
+
+
+def test_even_an_admin_cannot_approve_their_own_claim(article, admin_user):
+    claim = make_submitted(article, admin_user)
+    error = transition_error(claim=claim, user=admin_user, action="approve")
+    assert error.code == "four_eyes"
+
+
+def test_another_editor_approves_an_editors_claim(article, editor, editor2):
+    claim = make_submitted(article, editor)
+    claim = workflow.claim_transition(claim=claim, user=editor2, action="approve")
+    assert (claim.status, claim.approved_by) == (S.APPROVED, editor2)
+
+
+@pytest.mark.parametrize("action", ["reject", "request_changes", "retract"])
+@pytest.mark.parametrize("comment", ["", "   \n"])
+def test_rejecting_requesting_changes_and_retracting_need_a_comment(
+    article, reviewer, editor, action, comment
+):
+    claim = make_submitted(article, reviewer)
+    if action == "retract":
+        claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    error = transition_error(claim=claim, user=editor, action=action, comment=comment)
+    label = workflow.TRANSITIONS[action].label.lower()
+    assert (error.code, error.message) == ("comment", workflow.NEEDS_COMMENT.format(label=label))
+
+
+def test_an_editor_rejects_with_a_reason_the_event_keeps(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    claim = workflow.claim_transition(
+        claim=claim, user=editor, action="reject", comment="  Not a checkable claim.  "
+    )
+    assert claim.status == S.REJECTED
+    event = claim.events.last()
+    assert (event.to_status, event.comment) == (S.REJECTED, "Not a checkable claim.")
+
+
+def test_changes_requested_then_the_author_fixes_and_resubmits(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    claim = workflow.claim_transition(
+        claim=claim, user=editor, action="request_changes", comment="Cite the original survey."
+    )
+    assert claim.status == S.CHANGES_REQUESTED
+    claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    assert claim.status == S.SUBMITTED
+    steps = [(e.from_status, e.to_status, e.comment) for e in claim.events.all()]
+    assert steps == [
+        (S.DRAFT, S.SUBMITTED, ""),
+        (S.SUBMITTED, S.CHANGES_REQUESTED, "Cite the original survey."),
+        (S.CHANGES_REQUESTED, S.SUBMITTED, ""),
+    ]
+
+
+# -- wrong states --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "message"),
+    [
+        (
+            S.DRAFT,
+            "approve",
+            "A claim that is draft cannot be approved; this is possible only from submitted.",
+        ),
+        (
+            S.APPROVED,
+            "submit",
+            "A claim that is approved cannot be submitted; "
+            "this is possible only from changes requested or draft.",
+        ),
+        (
+            S.SUBMITTED,
+            "retract",
+            "A claim that is submitted cannot be retracted; this is possible only from approved.",
+        ),
+        (
+            S.APPROVED,
+            "reopen",
+            "A claim that is approved cannot be reopened; this is possible only from retracted.",
+        ),
+        (
+            S.APPROVED,
+            "reject",
+            "A claim that is approved cannot be rejected; this is possible only from submitted.",
+        ),
+    ],
+)
+def test_a_move_from_the_wrong_state_is_refused_with_the_reason(
+    article, reviewer, editor, status, action, message
+):
+    claim = make_draft(article, reviewer)
+    if status != S.DRAFT:
+        claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    if status == S.APPROVED:
+        claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    error = transition_error(claim=claim, user=editor, action=action, comment="Because.")
+    assert (error.code, error.message) == ("state", message)
+    claim.refresh_from_db()
+    assert claim.status == status
+
+
+def test_an_unknown_action_is_refused_and_the_choices_named(article, reviewer):
+    claim = make_draft(article, reviewer)
+    error = transition_error(claim=claim, user=reviewer, action="publish")
+    assert error.code == "unknown"
+    assert "'publish'" in error.message and "request_changes" in error.message
+
+
+# -- retract and reopen ------------------------------------------------------------------------
+
+
+def test_retracting_records_a_correction_with_the_previous_verdict(article, reviewer, editor):
+    claim = make_approved(article, reviewer, editor)
+    claim = workflow.claim_transition(
+        claim=claim, user=editor, action="retract", comment="The survey was withdrawn."
+    )
+    claim.refresh_from_db()
+    assert claim.status == S.RETRACTED
+    assert claim.retraction_reason == "The survey was withdrawn."
+    assert claim.retracted_at is not None
+    event = claim.events.last()
+    assert event.is_correction
+    assert event.previous_verdict == "False"
+    assert (event.actor, event.from_status, event.to_status) == (editor, S.APPROVED, S.RETRACTED)
+
+
+def test_the_author_reopens_a_retracted_claim_as_a_draft(article, reviewer, editor):
+    claim = make_approved(article, reviewer, editor)
+    claim = workflow.claim_transition(claim=claim, user=editor, action="retract", comment="Wrong.")
+    claim = workflow.claim_transition(claim=claim, user=reviewer, action="reopen")
+    assert claim.status == S.DRAFT
+    assert claim.events.last().to_status == S.DRAFT
+
+
+def test_another_reviewer_cannot_reopen_a_retracted_claim(article, reviewer, reviewer2, editor):
+    claim = make_approved(article, reviewer, editor)
+    claim = workflow.claim_transition(claim=claim, user=editor, action="retract", comment="Wrong.")
+    error = transition_error(claim=claim, user=reviewer2, action="reopen")
+    assert error.code == "forbidden"
+
+
+# -- the history -------------------------------------------------------------------------------
+
+
+def test_the_whole_life_of_a_claim_is_in_its_events(article, reviewer, editor, editor2):
+    claim = make_submitted(article, reviewer)
+    for user, action, comment in [
+        (editor, "request_changes", "Add the date."),
+        (reviewer, "submit", ""),
+        (editor2, "approve", ""),
+        (editor, "retract", "Source withdrawn."),
+        (reviewer, "reopen", ""),
+    ]:
+        claim = workflow.claim_transition(claim=claim, user=user, action=action, comment=comment)
+    events = list(claim.events.order_by("at", "id"))
+    assert [(e.actor.username, e.from_status, e.to_status, e.comment) for e in events] == [
+        ("reviewer", S.DRAFT, S.SUBMITTED, ""),
+        ("editor", S.SUBMITTED, S.CHANGES_REQUESTED, "Add the date."),
+        ("reviewer", S.CHANGES_REQUESTED, S.SUBMITTED, ""),
+        ("editor2", S.SUBMITTED, S.APPROVED, ""),
+        ("editor", S.APPROVED, S.RETRACTED, "Source withdrawn."),
+        ("reviewer", S.RETRACTED, S.DRAFT, ""),
+    ]
+    assert [e.at for e in events] == sorted(e.at for e in events)
+
+
+def test_claim_events_cannot_be_changed_or_deleted(article, reviewer):
+    claim = make_submitted(article, reviewer)
+    event = claim.events.get()
+    event.comment = "rewritten history"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        ClaimEvent.objects.filter(pk=event.pk).update(comment="rewritten")
+    with pytest.raises(AppendOnlyError):
+        ClaimEvent.objects.filter(pk=event.pk).delete()
+    assert ClaimEvent.objects.get(pk=event.pk).comment == ""
+
+
+def test_editing_an_approved_claim_is_recorded_as_a_correction(article, reviewer, editor, editor2):
+    claim = make_approved(article, reviewer, editor)
+    claims.claim_update(
+        claim=claim,
+        user=editor2,
+        version=claim.version,
+        verdict=Verdict.objects.get(slug="misleading"),
+    )
+    event = claim.events.last()
+    assert (event.kind, event.actor, event.is_correction) == (ClaimEvent.Kind.EDIT, editor2, True)
+    assert event.changes == {"verdict": ["False", "Misleading"]}
+    assert event.previous_verdict == "False"
+
+
+# -- what buttons to show ----------------------------------------------------------------------
+
+
+def actions_for(user, claim: Claim) -> list[str]:
+    return [t.action for t in workflow.allowed_actions(user, claim)]
+
+
+def test_allowed_actions_are_what_this_user_may_do_now(article, reviewer, reviewer2, editor):
+    claim = make_draft(article, reviewer)
+    assert actions_for(reviewer, claim) == ["submit"]
+    assert actions_for(reviewer2, claim) == []
+    claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    assert actions_for(reviewer, claim) == []
+    assert actions_for(editor, claim) == ["approve", "reject", "request_changes"]
+    claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    assert actions_for(editor, claim) == ["retract"]
+    assert actions_for(reviewer, claim) == []
+
+
+def test_an_editor_is_offered_no_decision_on_their_own_claim(article, editor):
+    claim = make_submitted(article, editor)
+    assert actions_for(editor, claim) == []
+
+
+# -- stale callers -----------------------------------------------------------------------------
+
+
+def test_a_transition_with_an_old_version_is_refused_and_changes_nothing(
+    article, reviewer, editor, editor2
+):
+    claim = make_submitted(article, reviewer)
+    seen = claim.version
+    workflow.claim_assign(claim=claim, user=editor, assignee=editor2)  # moves the version
+    with pytest.raises(claims.StaleVersion) as caught:
+        workflow.claim_transition(claim=claim, user=editor2, action="approve", version=seen)
+    assert "changed since you loaded it" in str(caught.value)
+    claim.refresh_from_db()
+    assert claim.status == S.SUBMITTED
+    assert claim.events.filter(kind=ClaimEvent.Kind.TRANSITION).count() == 1
+
+
+def test_without_a_version_the_status_the_caller_saw_must_still_hold(
+    article, reviewer, editor, editor2
+):
+    seen = make_submitted(article, reviewer)
+    workflow.claim_transition(claim=Claim.objects.get(pk=seen.pk), user=editor, action="approve")
+    with pytest.raises(claims.StaleVersion):
+        workflow.claim_transition(claim=seen, user=editor2, action="reject", comment="No.")
+    seen.refresh_from_db()
+    assert (seen.status, seen.approved_by) == (S.APPROVED, editor)
+
+
+# -- assignment --------------------------------------------------------------------------------
+
+
+def test_an_editor_assigns_a_claim_and_the_history_says_so(article, reviewer, editor, editor2):
+    claim = make_submitted(article, reviewer)
+    claim = workflow.claim_assign(claim=claim, user=editor, assignee=editor2)
+    assert claim.assignee == editor2
+    event = claim.events.last()
+    assert (event.kind, event.actor, event.comment) == (
+        ClaimEvent.Kind.ASSIGNMENT,
+        editor,
+        "Assigned to editor2",
+    )
+
+
+def test_a_reviewer_cannot_assign(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    with pytest.raises(workflow.TransitionError) as caught:
+        workflow.claim_assign(claim=claim, user=reviewer, assignee=editor)
+    assert caught.value.code == "forbidden"
+    with pytest.raises(workflow.TransitionError):
+        workflow.article_assign(article=article, user=reviewer, assignee=reviewer)
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+
+def test_the_assignee_opening_a_new_article_starts_work_on_it(article, reviewer, reviewer2, editor):
+    workflow.article_assign(article=article, user=editor, assignee=reviewer)
+    workflow.article_opened(article=article, user=reviewer2)
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.NEW  # not theirs
+    workflow.article_opened(article=article, user=reviewer)
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.IN_PROGRESS
+
+
+def test_opening_a_done_article_leaves_it_done(article, reviewer):
+    Article.objects.filter(pk=article.pk).update(queue_status="done", assignee=reviewer)
+    article.refresh_from_db()
+    workflow.article_opened(article=article, user=reviewer)
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.DONE
+
+
+def test_an_article_is_done_only_when_all_its_claims_are_decided(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    with pytest.raises(workflow.TransitionError) as caught:
+        workflow.article_mark_done(article=article, user=editor)
+    assert caught.value.code == "state"
+    assert caught.value.message == workflow.ARTICLE_NOT_DONE.format(count=1)
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.NEW
+    workflow.claim_transition(claim=claim, user=editor, action="reject", comment="Opinion.")
+    workflow.article_mark_done(article=article, user=editor)
+    article.refresh_from_db()
+    assert article.queue_status == Article.Queue.DONE
+
+
+def test_a_reviewer_cannot_mark_an_article_done(article, reviewer):
+    with pytest.raises(workflow.TransitionError) as caught:
+        workflow.article_mark_done(article=article, user=reviewer)
+    assert (caught.value.code, caught.value.message) == ("forbidden", workflow.NOT_EDITOR)
+
+
+# -- two editors at once -----------------------------------------------------------------------
+
+
+SHARED_CACHE = (
+    "SQLite's in-memory test database shares one cache between threads, which locks "
+    "tables instead of waiting for the writer; give the test database a file name "
+    "(DATABASES['default']['TEST']['NAME']) to run this test on SQLite."
+)
+
+
+def race(*calls) -> list[object]:
+    """Run each call in its own thread, released together; return what each returned or raised.
+
+    Each thread closes its own database connection, as a request would.
+    """
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["reject", "approve"])
+def test_two_editors_deciding_at_once_exactly_one_wins(article, reviewer, editor, editor2, second):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(SHARED_CACHE)
+    claim = make_submitted(article, reviewer)
+    version = claim.version
+    results = race(
+        lambda: workflow.claim_transition(
+            claim=Claim.objects.get(pk=claim.pk), user=editor, action="approve", version=version
+        ),
+        lambda: workflow.claim_transition(
+            claim=Claim.objects.get(pk=claim.pk),
+            user=editor2,
+            action=second,
+            comment="Not convinced.",
+            version=version,
+        ),
+    )
+    winners = [r for r in results if isinstance(r, Claim)]
+    losers = [r for r in results if isinstance(r, claims.StaleVersion)]
+    assert (len(winners), len(losers)) == (1, 1), results
+    claim.refresh_from_db()
+    assert claim.status == winners[0].status
+    assert claim.version == version + 1
+    decisions = claim.events.exclude(to_status=S.SUBMITTED)
+    assert [e.to_status for e in decisions] == [claim.status]
