@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+
 from annotations.models import Claim
 
 EDITABLE_BY_AUTHOR = {Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED}
@@ -41,11 +45,16 @@ def can_delete_claim(user, claim: Claim) -> bool:
 
 def visible_claims(user, queryset=None):
     """The claims this user may read, as a queryset filter."""
-    from django.db.models import Q
-
     queryset = Claim.objects.all() if queryset is None else queryset
     if not can_use_workspace(user):
         return queryset.none()
     if is_editor(user):
         return queryset
     return queryset.filter(~Q(status__in=PRIVATE) | Q(author_id=user.pk))
+
+
+def people_with_perm(codename: str) -> QuerySet:
+    """Active users holding ``annotations.<codename>`` through a group, directly or as superuser."""
+    perm = Permission.objects.filter(codename=codename, content_type__app_label="annotations")
+    granted = Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+    return get_user_model().objects.filter(granted, is_active=True).distinct().order_by("username")

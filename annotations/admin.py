@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
@@ -51,13 +50,6 @@ S = Claim.Status
 
 # ---------------------------------------------------------------------------
 # Shared pieces: who can be chosen, the intermediate action page, reports.
-
-
-def people_with_perm(codename: str) -> QuerySet:
-    """Active users holding ``annotations.<codename>`` through a group, directly or as superuser."""
-    perm = Permission.objects.filter(codename=codename, content_type__app_label="annotations")
-    granted = Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
-    return get_user_model().objects.filter(granted, is_active=True).distinct().order_by("username")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -263,7 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def assign_articles(self, request: HttpRequest, queryset: QuerySet):
         form = AssignForm(
             request.POST if "apply" in request.POST else None,
-            people=people_with_perm("add_claim"),
+            people=access.people_with_perm("add_claim"),
             label="Reviewer",
         )
         if not form.is_bound or not form.is_valid():
@@ -695,7 +687,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def assign_claims(self, request: HttpRequest, queryset: QuerySet):
         form = AssignForm(
             request.POST if "apply" in request.POST else None,
-            people=people_with_perm("review_claim"),
+            people=access.people_with_perm("review_claim"),
             label="Editor to review",
         )
         if not form.is_bound or not form.is_valid():

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.access import is_editor
+from annotations.access import can_use_workspace, is_editor
 from annotations.claims import StaleVersion, lock_claim
 from annotations.models import Article, Claim, ClaimEvent
 
@@ -76,6 +76,8 @@ ARTICLE_NOT_DONE = (
     "requested): decide them before marking it done."
 )
 NOT_EDITOR = "Only editors may do this."
+ASSIGN_CLAIM_TO = "Claims are assigned to editors, who review them; {name} is not an editor."
+ASSIGN_ARTICLE_TO = "{name} cannot use the workspace, so cannot work on an article."
 
 DONE = {
     "submit": "submitted",
@@ -189,6 +191,8 @@ def claim_transition(
 def claim_assign(*, claim: Claim, user, assignee) -> Claim:
     if not user.has_perm("annotations.assign_claim"):
         raise TransitionError(NOT_EDITOR, "forbidden")
+    if assignee is not None and not is_editor(assignee):
+        raise TransitionError(ASSIGN_CLAIM_TO.format(name=assignee.get_username()), "assignee")
     with transaction.atomic():
         current = lock_claim(claim.pk, None)
         current.assignee = assignee
@@ -208,6 +212,8 @@ def claim_assign(*, claim: Claim, user, assignee) -> Claim:
 def article_assign(*, article: Article, user, assignee) -> Article:
     if not user.has_perm("annotations.assign_claim"):
         raise TransitionError(NOT_EDITOR, "forbidden")
+    if assignee is not None and not can_use_workspace(assignee):
+        raise TransitionError(ASSIGN_ARTICLE_TO.format(name=assignee.get_username()), "assignee")
     Article.objects.filter(pk=article.pk).update(assignee=assignee, updated_at=timezone.now())
     article.refresh_from_db(fields=["assignee", "updated_at"])
     return article

@@ -6,25 +6,53 @@ from annotations.claims import claim_create
 from annotations.models import Article, Claim, Verdict
 from annotations.workflow import claim_transition
 
+SOURCE = {"url": "https://example.org/report", "title": "The report", "stance": "refutes"}
 
-def draft(
-    article: Article,
-    author,
-    text: str | None = None,
-    *,
-    verdict: str = "false",
-    sources: int = 1,
-    rationale: str = "<p>Because the <em>record</em> says so.</p>",
-    claim: str = "",
+
+def span(article: Article, n: int = 0) -> tuple[int, int]:
+    """A span of up to 20 characters at the start of the article's n-th paragraph."""
+    paragraphs = article.paragraphs()
+    offset, text = paragraphs[n % len(paragraphs)]
+    return offset, offset + min(20, len(text.rstrip()))
+
+
+def make_draft(
+    article: Article, author, *, complete: bool = True, n: int = 0, quote: str = "", **extra
 ) -> Claim:
+    """A draft through the same service the workspace uses; complete = ready to submit.
+
+    It sits on ``quote`` (its first occurrence) or else at the start of paragraph ``n``.
+    """
+    if quote:
+        start = article.body.index(quote)
+        end = start + len(quote)
+    else:
+        start, end = span(article, n)
+    if complete:
+        extra.setdefault("verdict", Verdict.objects.get(slug="false"))
+        extra.setdefault("rationale", "<p>The report says otherwise.</p>")
+        extra.setdefault("sources", [SOURCE])
+    return claim_create(article=article, user=author, start=start, end=end, **extra)
+
+
+def make_submitted(article: Article, author, **extra) -> Claim:
+    claim = make_draft(article, author, **extra)
+    return claim_transition(claim=claim, user=author, action="submit")
+
+
+def make_approved(article: Article, author, editor, **extra) -> Claim:
+    claim = make_submitted(article, author, **extra)
+    return claim_transition(claim=claim, user=editor, action="approve")
+
+
+def draft(article: Article, author, text: str | None = None, *, verdict: str = "false",
+          sources: int = 1, rationale: str = "<p>Because the <em>record</em> says so.</p>",
+          claim: str = "") -> Claim:  # fmt: skip
     """A draft on the first occurrence of ``text`` (default: the body's first 40 characters)."""
-    text = text or article.body[:40].strip()
-    start = article.body.index(text)
-    return claim_create(
-        article=article,
-        user=author,
-        start=start,
-        end=start + len(text),
+    return make_draft(
+        article,
+        author,
+        quote=text or article.body[:40].strip(),
         text=claim,
         verdict=Verdict.objects.get(slug=verdict) if verdict else None,
         rationale=rationale,
@@ -37,7 +65,7 @@ def draft(
                 "excerpt": f"Excerpt {i}",
             }
             for i in range(sources)
-        ],
+        ],  # fmt: skip
     )
 
 

@@ -14,8 +14,7 @@ from annotations import claims, workflow
 from annotations.desk import week_start
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
 from tests.conftest import make_user
-from tests.test_workflow import (
-    fast_passwords,  # noqa: F401 - an autouse fixture, used by being imported
+from tests.factories import (
     make_approved,
     make_draft,
     make_submitted,

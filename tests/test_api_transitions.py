@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 
 from annotations import workflow
 from annotations.models import Claim
-from tests.test_workflow import (
-    fast_passwords,  # noqa: F401 - an autouse fixture, used by being imported
+from tests.factories import (
     make_approved,
     make_draft,
     make_submitted,

@@ -10,47 +10,11 @@ from django.utils import timezone
 
 from annotations import claims, workflow
 from annotations.models import AppendOnlyError, Article, Claim, ClaimEvent, Verdict
+from tests.factories import make_approved, make_draft, make_submitted
 
 pytestmark = pytest.mark.django_db
 
 S = Claim.Status
-SOURCE = {"url": "https://example.org/report", "title": "The report", "stance": "refutes"}
-
-
-# -- helpers the admin and API tests share ---------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's passwords hashed in microseconds, not half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def span(article: Article, n: int = 0) -> tuple[int, int]:
-    """A span of up to 20 characters at the start of the article's n-th paragraph."""
-    paragraphs = article.paragraphs()
-    offset, text = paragraphs[n % len(paragraphs)]
-    return offset, offset + min(20, len(text.rstrip()))
-
-
-def make_draft(article: Article, author, *, complete: bool = True, n: int = 0, **extra) -> Claim:
-    """A draft through the same service the workspace uses; complete = ready to submit."""
-    start, end = span(article, n)
-    if complete:
-        extra.setdefault("verdict", Verdict.objects.get(slug="false"))
-        extra.setdefault("rationale", "<p>The report says otherwise.</p>")
-        extra.setdefault("sources", [SOURCE])
-    return claims.claim_create(article=article, user=author, start=start, end=end, **extra)
-
-
-def make_submitted(article: Article, author, **extra) -> Claim:
-    claim = make_draft(article, author, **extra)
-    return workflow.claim_transition(claim=claim, user=author, action="submit")
-
-
-def make_approved(article: Article, author, editor, **extra) -> Claim:
-    claim = make_submitted(article, author, **extra)
-    return workflow.claim_transition(claim=claim, user=editor, action="approve")
 
 
 def transition_error(**kwargs) -> workflow.TransitionError:
@@ -514,3 +478,34 @@ def test_two_editors_deciding_at_once_exactly_one_wins(article, reviewer, editor
     assert claim.version == version + 1
     decisions = claim.events.exclude(to_status=S.SUBMITTED)
     assert [e.to_status for e in decisions] == [claim.status]
+
+
+def test_claims_are_assigned_to_editors_only(article, reviewer, reviewer2, editor, editor2):
+    claim = make_submitted(article, reviewer)
+    error = transition_error_of(workflow.claim_assign, claim=claim, user=editor, assignee=reviewer2)
+    assert error.message == workflow.ASSIGN_CLAIM_TO.format(name="reviewer2")
+    assert workflow.claim_assign(claim=claim, user=editor, assignee=editor2).assignee == editor2
+    assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.ASSIGNMENT).count() == 1
+
+
+def test_articles_are_assigned_to_people_who_can_use_the_workspace(article, editor, reviewer,
+                                                                    outsider):  # fmt: skip
+    error = transition_error_of(
+        workflow.article_assign, article=article, user=editor, assignee=outsider
+    )
+    assert error.message == workflow.ASSIGN_ARTICLE_TO.format(name="outsider")
+    workflow.article_assign(article=article, user=editor, assignee=reviewer)
+    assert Article.objects.get(pk=article.pk).assignee == reviewer
+
+
+def test_reviewers_cannot_assign(article, reviewer, reviewer2):
+    error = transition_error_of(
+        workflow.article_assign, article=article, user=reviewer, assignee=reviewer2
+    )
+    assert error.code == "forbidden"
+
+
+def transition_error_of(function, **kwargs) -> workflow.TransitionError:
+    with pytest.raises(workflow.TransitionError) as caught:
+        function(**kwargs)
+    return caught.value
