@@ -185,8 +185,32 @@ CLAIM_COUNTS = {
 }
 
 
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title", "subtitle", "byline", "source_url", "publisher", "published_at",
+            "queue_status", "assignee", "priority", "due_date", "body",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        moving_to_done = (
+            "queue_status" in self.changed_data
+            and cleaned.get("queue_status") == Article.Queue.DONE
+            and self.instance.pk
+        )
+        if moving_to_done:
+            try:
+                workflow.check_article_done(self.instance)
+            except workflow.TransitionError as exc:
+                raise ValidationError({"queue_status": exc.message}) from None
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title",
         "publisher",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -231,22 +230,23 @@ def article_opened(*, article: Article, user) -> None:
 UNDECIDED = [S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED]
 
 
+def check_article_done(article: Article) -> None:
+    """An article is done only when every claim on it is decided."""
+    undecided = article.claims.filter(status__in=UNDECIDED).count()
+    if undecided:
+        raise TransitionError(ARTICLE_NOT_DONE.format(count=undecided), "state")
+
+
 def article_mark_done(*, article: Article, user) -> Article:
     if not is_editor(user):
         raise TransitionError(NOT_EDITOR, "forbidden")
     with transaction.atomic():
-        undecided = article.claims.filter(status__in=UNDECIDED).count()
-        if undecided:
-            raise TransitionError(ARTICLE_NOT_DONE.format(count=undecided), "state")
+        check_article_done(article)
         Article.objects.filter(pk=article.pk).update(
             queue_status=Article.Queue.DONE, updated_at=timezone.now()
         )
     article.queue_status = Article.Queue.DONE
     return article
-
-
-def as_validation_error(error: TransitionError) -> ValidationError:
-    return ValidationError(error.message, code=error.code)
 
 
 __all__ = [
@@ -256,6 +256,7 @@ __all__ = [
     "allowed_actions",
     "article_assign",
     "article_mark_done",
+    "check_article_done",
     "article_opened",
     "check_transition",
     "claim_assign",

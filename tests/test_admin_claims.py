@@ -742,3 +742,19 @@ def test_the_article_changelist_costs_the_same_for_5_or_500_articles(
     with django_assert_num_queries(10):
         response = client.get(ARTICLES)
     assert response.context["cl"].result_count == n
+
+
+def test_the_article_form_cannot_mark_an_article_done_while_claims_are_undecided(
+    client, editor, reviewer, article
+):
+    make_submitted(article, reviewer)
+    client.force_login(editor)
+    url = reverse("admin:annotations_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "body"}
+    data.update(body=article.body, queue_status="done", priority=article.priority)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1 undecided claim(s)" in response.content.decode()
+    article.refresh_from_db()
+    assert article.queue_status == "new"
