@@ -90,6 +90,12 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Exported claims embed the article (title, URL, byline…): mark them changed so
+        # that incremental sync (updated_since) picks the new metadata up.
+        touch_claims(self.claims.all())
+
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
 
@@ -126,6 +132,15 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_claims(self.claims.all())  # exported claims embed the verdict's label and scale
+
+
+def touch_claims(claims: models.QuerySet) -> None:
+    """Move claims' ``updated_at`` so that incremental sync sends them again."""
+    claims.update(updated_at=timezone.now())
 
 
 class Claim(models.Model):

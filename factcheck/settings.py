@@ -178,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("FACTCHECK_THROTTLE_ANON", "120/minute"),
         "user": envstr("FACTCHECK_THROTTLE_USER", "2000/minute"),
+        "export": envstr("FACTCHECK_THROTTLE_EXPORT", "600/minute"),
     },
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
 }

@@ -306,3 +306,86 @@ class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     version = serializers.IntegerField(required=False)
+
+
+# The export: tombstones for incremental sync, articles with their approved claims.
+
+
+def article_uri(article: Article) -> str:
+    """The article's public page, listing its published fact-checks."""
+    return f"{public_base()}/checks/articles/{article.pk}/"
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """A claim that was published and no longer is: consumers of a sync delete it."""
+
+    id = serializers.IntegerField()
+    uri = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_uri(self, claim: Claim) -> str:
+        return claim_uri(claim)
+
+    @extend_schema_field({"type": "string", "enum": ["retracted"]})
+    def get_status(self, claim: Claim) -> str:
+        # Retracted or reopened as a draft: for a consumer both mean "withdrawn".
+        return Claim.Status.RETRACTED
+
+
+class ArticleClaimSerializer(ClaimSerializer):
+    """A claim inside its article: the article is the parent, so it is not repeated."""
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [name for name in ClaimSerializer.Meta.fields if name != "article"]
+
+
+class ExportArticleSerializer(serializers.ModelSerializer):
+    """An article with its approved claims (read from the ``published_claims`` prefetch)."""
+
+    uri = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "uri",
+            "title",
+            "subtitle",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "claims",
+        ]
+
+    def get_uri(self, article: Article) -> str:
+        return article_uri(article)
+
+    def get_url(self, article: Article) -> str:
+        return article_url(article)
+
+    @extend_schema_field(ArticleClaimSerializer(many=True))
+    def get_claims(self, article: Article) -> list[dict]:
+        approved = [c for c in article.published_claims if c.status == Claim.Status.APPROVED]
+        return ArticleClaimSerializer(approved, many=True, context=self.context).data
+
+
+class ExportClaimSerializer(ClaimSerializer):
+    """ClaimSerializer's output, cheaper over thousands of claims (the JSON Lines stream).
+
+    The base class builds a new list serializer per claim for its corrections: slow,
+    and a reference cycle per claim that only the cyclic garbage collector frees.
+    """
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, claim: Claim) -> list[dict]:
+        events = getattr(claim, "correction_events", None)
+        if events is None:
+            return super().get_corrections(claim)
+        child = self.__dict__.get("_correction")
+        if child is None:
+            child = self.__dict__["_correction"] = CorrectionSerializer()
+        return [child.to_representation(event) for event in events]

@@ -11,15 +11,23 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import exceptions, permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import access, claims, workflow
+from annotations.api import export
 from annotations.api.errors import Conflict, PreconditionFailed
+from annotations.api.renderers import EXPORT_RENDERERS, ExportContentNegotiation
 from annotations.api.serializers import (
+    ClaimSerializer,
     ClaimWriteSerializer,
     TransitionSerializer,
     WorkspaceClaimSerializer,
@@ -135,14 +143,73 @@ class ArticleClaimsView(ClaimViewMixin, GenericAPIView):
         return self.represent(claim, status.HTTP_201_CREATED)
 
 
+def is_read(request) -> bool:
+    return getattr(request, "method", "GET") in ("GET", "HEAD")
+
+
 @extend_schema(tags=["workspace"])
 class ClaimDetailView(ClaimViewMixin, GenericAPIView):
-    """One claim: read it, change it (with the version you read), delete a draft."""
+    """One claim: read it, change it (with the version you read), delete a draft.
 
+    Reading is also the export's detail: export readers (tokens, and anonymous
+    readers when the export is open) get approved claims only, in the export's
+    shape and formats; workspace users get the workspace representation in JSON.
+    """
+
+    def get_authenticators(self):
+        if is_read(self.request):
+            return [auth() for auth in export.EXPORT_AUTHENTICATION]
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if is_read(self.request):
+            return [export.CanReadExport()]
+        return super().get_permissions()
+
+    def permission_denied(self, request, message=None, code=None):
+        if is_read(request) and request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(export.NOT_SIGNED_IN)
+        super().permission_denied(request, message, code)
+
+    def get_throttles(self):
+        if is_read(self.request) and not access.can_use_workspace(self.request.user):
+            return [throttle() for throttle in export.EXPORT_THROTTLES]
+        return super().get_throttles()
+
+    def get_renderers(self):
+        if is_read(self.request):
+            return [renderer() for renderer in EXPORT_RENDERERS]
+        return super().get_renderers()
+
+    def get_content_negotiator(self):
+        if is_read(self.request):
+            return ExportContentNegotiation()
+        return super().get_content_negotiator()
+
+    @extend_schema(
+        tags=["workspace", "export"],
+        parameters=[export.FORMAT_PARAMETER, *export.CONDITIONAL_HEADERS],
+        responses={
+            **export.export_responses(
+                PolymorphicProxySerializer(
+                    component_name="ClaimOrWorkspaceClaim",
+                    serializers=[ClaimSerializer, WorkspaceClaimSerializer],
+                    resource_type_field_name=None,
+                ),
+                detail=True,
+            ),
+        },
+    )
     def get(self, request: Request, pk: int) -> Response:
-        claim = self.get_claim(pk)
-        data = WorkspaceClaimSerializer(claim, context=self.get_serializer_context()).data
-        return Response(data, headers={"ETag": etag(claim)})
+        if export.export_format(request) == "json" and access.can_use_workspace(request.user):
+            claim = self.get_claim(pk)
+            return export.conditional(
+                request,
+                etag(claim),
+                None,
+                lambda: WorkspaceClaimSerializer(claim, context=self.get_serializer_context()).data,
+            )
+        return export.claim_detail_response(request, pk)
 
     @extend_schema(
         request=ClaimWriteSerializer,
