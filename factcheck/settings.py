@@ -165,9 +165,10 @@ FACTCHECK_PUBLIC_BASE_URL = envstr("FACTCHECK_PUBLIC_BASE_URL", "http://127.0.0.
 FACTCHECK_EXPORT_ANONYMOUS = envbool("FACTCHECK_EXPORT_ANONYMOUS", False)
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
