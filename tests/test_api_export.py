@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.http import http_date
@@ -40,20 +39,6 @@ ARTICLES = "/api/v1/articles/"
 FORMATS = ["json", "claimreview", "webannotation"]
 NEVER_PUBLISHED = ["draft", "submitted", "rejected", "changes_requested"]
 WITHDRAWN = ["retracted", "reopened"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's passwords are hashed once per test: a slow hasher would dominate the suite."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache; every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

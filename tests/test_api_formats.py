@@ -43,11 +43,6 @@ SOURCES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def dated_article(article) -> Article:
     """The seed article with everything an appearance can say: byline and date."""

@@ -14,11 +14,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def export(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("export_claims", *args, stdout=out, stderr=err)

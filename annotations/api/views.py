@@ -45,6 +45,19 @@ VERSION_REQUIRED = (
     "Say which version of the claim you are changing: send If-Match with its ETag, "
     "or a version field."
 )
+# The answers every workspace operation may give besides success, documented so that
+# clients (and the schema-driven fuzzing in tests/test_api_fuzz.py) know them.
+WORKSPACE_ERRORS = {
+    400: OpenApiResponse(description="Bad input; the body names each field and what is wrong."),
+    401: OpenApiResponse(description="Not signed in: send a token or a session cookie."),
+    403: OpenApiResponse(description="Signed in, but not allowed; the body says why."),
+    404: OpenApiResponse(description="No such article or claim, or one you may not read."),
+    429: OpenApiResponse(description="Too many requests; retry after Retry-After seconds."),
+}
+STALE_ANSWERS = {
+    409: OpenApiResponse(description="Stale version field; the body holds the current claim."),
+    412: OpenApiResponse(description="Stale If-Match; the body holds the current claim."),
+}
 TRANSITION_STATUS = {
     "forbidden": status.HTTP_403_FORBIDDEN,
     "four_eyes": status.HTTP_403_FORBIDDEN,
@@ -121,6 +134,7 @@ class ClaimViewMixin:
 class ArticleClaimsView(ClaimViewMixin, GenericAPIView):
     """The claims on one article that you may read, in text order; create one."""
 
+    @extend_schema(responses={200: WorkspaceClaimSerializer(many=True), **WORKSPACE_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
         claims_ = access.visible_claims(
@@ -130,7 +144,9 @@ class ArticleClaimsView(ClaimViewMixin, GenericAPIView):
             WorkspaceClaimSerializer(claims_, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=ClaimWriteSerializer, responses={201: WorkspaceClaimSerializer})
+    @extend_schema(
+        request=ClaimWriteSerializer, responses={201: WorkspaceClaimSerializer, **WORKSPACE_ERRORS}
+    )
     def post(self, request: Request, pk: int) -> Response:
         article = get_object_or_404(Article, pk=pk)
         serializer = ClaimWriteSerializer(data=request.data)
@@ -214,13 +230,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
     @extend_schema(
         request=ClaimWriteSerializer,
         parameters=[IF_MATCH],
-        responses={
-            200: WorkspaceClaimSerializer,
-            409: OpenApiResponse(
-                description="Stale version field; the body holds the current claim."
-            ),
-            412: OpenApiResponse(description="Stale If-Match; the body holds the current claim."),
-        },
+        responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS, **STALE_ANSWERS},
     )
     def patch(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
@@ -238,7 +248,9 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
             raise exceptions.PermissionDenied(str(exc)) from None
         return self.represent(claim)
 
-    @extend_schema(parameters=[IF_MATCH], responses={204: None})
+    @extend_schema(
+        parameters=[IF_MATCH], responses={204: None, **WORKSPACE_ERRORS, **STALE_ANSWERS}
+    )
     def delete(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
         version, from_header = requested_version(request)
@@ -262,7 +274,12 @@ class ClaimTransitionView(ClaimViewMixin, GenericAPIView):
         parameters=[IF_MATCH],
         responses={
             200: WorkspaceClaimSerializer,
-            409: OpenApiResponse(description="The move is not possible now; the reason says why."),
+            **WORKSPACE_ERRORS,
+            **STALE_ANSWERS,
+            409: OpenApiResponse(
+                description="The move is not possible now, or the claim changed since you "
+                "loaded it; the body says which."
+            ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
