@@ -783,7 +783,7 @@ def test_a_setting_opens_the_export_to_anonymous_readers(client, approved, setti
     for url in export_urls(approved):
         assert client.get(url).status_code == 200, url
     # …the export only: the workspace API still needs an account
-    assert client.get(f"/api/v1/articles/{approved.article_id}/claims/").status_code == 403
+    assert client.get(f"/api/v1/articles/{approved.article_id}/claims/").status_code == 401
     draft = factories.draft(approved.article, approved.author)
     assert client.get(f"{CLAIMS}{draft.pk}/").status_code == 404
 
