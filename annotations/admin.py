@@ -147,6 +147,31 @@ def apply_each(
         )
 
 
+def assign_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    assign: Callable,
+    *,
+    people: QuerySet,
+    label: str,
+    title: str,
+    noun: str,
+) -> TemplateResponse | None:
+    """The assign actions: ask whom (an intermediate page), then assign each through ``assign``."""
+    form = AssignForm(request.POST if "apply" in request.POST else None, people=people, label=label)
+    if not form.is_bound or not form.is_valid():
+        return action_page(modeladmin, request, queryset, form=form, title=title, button="Assign")
+    assignee = form.cleaned_data["assignee"]
+
+    def step(obj) -> None:
+        assign(**{noun: obj}, user=request.user, assignee=assignee)
+
+    done = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
+    apply_each(request, queryset, step, noun=noun, done=done)
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Articles
 
@@ -277,28 +302,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["assign"], description="Assign selected articles to a reviewer…")
     def assign_articles(self, request: HttpRequest, queryset: QuerySet):
-        form = AssignForm(
-            request.POST if "apply" in request.POST else None,
-            people=access.people_with_perm("add_claim"),
-            label="Reviewer",
-        )
-        if not form.is_bound or not form.is_valid():
-            return action_page(
-                self,
-                request,
-                queryset,
-                form=form,
-                title="Assign articles to a reviewer",
-                button="Assign",
-            )
-        assignee = form.cleaned_data["assignee"]
-
-        def step(article: Article) -> None:
-            workflow.article_assign(article=article, user=request.user, assignee=assignee)
-
-        done = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
-        apply_each(request, queryset, step, noun="article", done=done)
-        return None
+        return assign_each(
+            self, request, queryset, workflow.article_assign,
+            people=access.people_with_perm("add_claim"), label="Reviewer",
+            title="Assign articles to a reviewer", noun="article",
+        )  # fmt: skip
 
     @admin.action(permissions=["review"], description="Mark selected articles done")
     def mark_done(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -709,28 +717,11 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["assign"], description="Assign selected claims to an editor…")
     def assign_claims(self, request: HttpRequest, queryset: QuerySet):
-        form = AssignForm(
-            request.POST if "apply" in request.POST else None,
-            people=access.people_with_perm("review_claim"),
-            label="Editor to review",
-        )
-        if not form.is_bound or not form.is_valid():
-            return action_page(
-                self,
-                request,
-                queryset,
-                form=form,
-                title="Assign claims to an editor for review",
-                button="Assign",
-            )
-        assignee = form.cleaned_data["assignee"]
-
-        def step(claim: Claim) -> None:
-            workflow.claim_assign(claim=claim, user=request.user, assignee=assignee)
-
-        done = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
-        apply_each(request, queryset, step, noun="claim", done=done)
-        return None
+        return assign_each(
+            self, request, queryset, workflow.claim_assign,
+            people=access.people_with_perm("review_claim"), label="Editor to review",
+            title="Assign claims to an editor for review", noun="claim",
+        )  # fmt: skip
 
     @admin.action(permissions=["review"], description="Approve selected claims")
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -963,21 +963,6 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 )
 
 
-@pytest.fixture
-def in_process_calls(settings):
-    """Each WSGI call fires the request signals, which would close the test's database
-    connection: Django's test client disconnects them the same way."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True

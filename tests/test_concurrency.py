@@ -7,40 +7,16 @@ timeout, or PostgreSQL): exactly one writer wins per version, the others get
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from annotations.models import Claim, ClaimEvent
 from tests import factories
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITERS = 8
-
-
-def race(calls) -> list:
-    """Run each call in its own thread, released together; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except Exception as exc:  # reported, never swallowed
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def client_for(user) -> APIClient:
@@ -69,7 +45,7 @@ def test_concurrent_edits_one_winner_per_version_nothing_half_written(
             )
         return client_for(user).patch(url, {**body, "version": 1}, format="json")
 
-    responses = race([lambda i=i: edit(i) for i in range(WRITERS)])
+    responses = race(*[lambda i=i: edit(i) for i in range(WRITERS)])
     assert not [r for r in responses if isinstance(r, Exception)], responses
     codes = [r.status_code for r in responses]
     winners = [i for i, code in enumerate(codes) if code == 200]
@@ -106,7 +82,7 @@ def test_concurrent_transitions_exactly_one_wins(article, reviewer, editor, edit
         lambda u=u, b=b: client_for(u).post(url, {**b, "version": claim.version}, format="json")
         for u, b in moves
     ]
-    responses = race(calls)
+    responses = race(*calls)
     assert not [r for r in responses if isinstance(r, Exception)], responses
     codes = [r.status_code for r in responses]
     assert codes.count(200) == 1 and codes.count(409) == len(moves) - 1, codes
@@ -121,14 +97,14 @@ def test_concurrent_transitions_exactly_one_wins(article, reviewer, editor, edit
 def test_a_transition_and_an_edit_racing_do_not_both_apply(article, reviewer, editor):
     claim = factories.draft(article, reviewer, "Chinese enterprises are stepping up")
     version = claim.version
-    responses = race([
+    responses = race(
         lambda: client_for(reviewer).post(
             f"/api/v1/claims/{claim.pk}/transitions/", {"action": "submit", "version": version},
             format="json"),
         lambda: client_for(editor).patch(
             f"/api/v1/claims/{claim.pk}/", {"claim": "edited", "version": version},
             format="json"),
-    ])  # fmt: skip
+    )  # fmt: skip
     codes = sorted(r.status_code for r in responses)
     assert codes == [200, 409], codes
     claim = Claim.objects.get(pk=claim.pk)

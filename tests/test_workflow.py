@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -11,6 +9,7 @@ from django.utils import timezone
 from annotations import claims, workflow
 from annotations.models import AppendOnlyError, Article, Claim, ClaimEvent, Verdict
 from tests.factories import make_approved, make_draft, make_submitted
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -423,32 +422,6 @@ SHARED_CACHE = (
     "tables instead of waiting for the writer; give the test database a file name "
     "(DATABASES['default']['TEST']['NAME']) to run this test on SQLite."
 )
-
-
-def race(*calls) -> list[object]:
-    """Run each call in its own thread, released together; return what each returned or raised.
-
-    Each thread closes its own database connection, as a request would.
-    """
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

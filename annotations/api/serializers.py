@@ -102,19 +102,15 @@ class ArticleRefSerializer(serializers.ModelSerializer):
         return article_url(article)
 
 
+SOURCE_FIELDS = [
+    "id", "url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url",
+]  # fmt: skip
+
+
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = [
-            "id",
-            "url",
-            "title",
-            "publisher",
-            "stance",
-            "excerpt",
-            "accessed_on",
-            "archived_url",
-        ]
+        fields = SOURCE_FIELDS
 
 
 class CorrectionSerializer(serializers.Serializer):
@@ -257,16 +253,7 @@ class SourceInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = [
-            "id",
-            "url",
-            "title",
-            "publisher",
-            "stance",
-            "excerpt",
-            "accessed_on",
-            "archived_url",
-        ]
+        fields = SOURCE_FIELDS
         extra_kwargs = {"title": {"required": False}}
 
 
