@@ -91,10 +91,12 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         super().save(*args, **kwargs)
-        # Exported claims embed the article (title, URL, byline…): mark them changed so
-        # that incremental sync (updated_since) picks the new metadata up.
-        touch_claims(self.claims.all())
+        if not adding:
+            # Exported claims embed the article (title, URL, byline…): mark them changed
+            # so that incremental sync (updated_since) picks the new metadata up.
+            touch_claims(self.claims.all())
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
@@ -134,8 +136,10 @@ class Verdict(models.Model):
         return self.label
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         super().save(*args, **kwargs)
-        touch_claims(self.claims.all())  # exported claims embed the verdict's label and scale
+        if not adding:
+            touch_claims(self.claims.all())  # exported claims embed the verdict's label
 
 
 def touch_claims(claims: models.QuerySet) -> None:
