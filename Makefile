@@ -34,9 +34,19 @@ test: export DJANGO_DEBUG = true
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmarks of issue 8 (about 20 minutes on 2 cores; bench/README.md): installs what
+# they need (the bench extra; Debian's wrk and chromium, as root), starts PostgreSQL if it
+# is down, and writes bench/results.md and bench/export.png. BENCH_ARGS=--quick tries it.
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "!! chromium could not be installed: the browser figure will say so"
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

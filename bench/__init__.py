@@ -1,0 +1,1 @@
+"""Benchmarks of issue 8: ``make bench`` runs ``bench/run.py``; see bench/README.md."""
