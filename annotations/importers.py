@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from annotations.models import Article, publisher_from_url
 
@@ -218,7 +219,13 @@ def import_bytes(data: bytes, *, origin: str, user=None, update: bool = False) -
 def _store(
     parsed: ParsedArticle, raw_text: str, content_hash: str, origin: str, user, update: bool
 ) -> ImportResult:
-    same = Article.objects.filter(content_hash=content_hash).only("id", "origin").first()
+    # One query finds both an article with this content and one from this origin.
+    known = list(
+        Article.objects.select_for_update()
+        .filter(Q(content_hash=content_hash) | Q(origin=origin))
+        .only("id", "origin", "content_hash")[:2]
+    )
+    same = next((a for a in known if a.content_hash == content_hash), None)
     if same is not None:
         note = "" if same.origin == origin else f"same content as {same.origin}"
         return ImportResult(origin, UNCHANGED, note, same)
@@ -232,7 +239,7 @@ def _store(
         "raw_text": raw_text,
         "content_hash": content_hash,
     }
-    existing = Article.objects.select_for_update().filter(origin=origin).first()
+    existing = next((a for a in known if a.origin == origin), None)
     if existing is None:
         article = Article.objects.create(origin=origin, imported_by=user, **fields)
         return ImportResult(origin, IMPORTED, "", article)

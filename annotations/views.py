@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from annotations import access, workflow
 from annotations.api.serializers import WorkspaceClaimSerializer, claim_queryset
+from annotations.api.serializers import scale_bounds_of as bounds
 from annotations.importers import classify_paragraph
 from annotations.models import Article, Claim, Source, Verdict
 
@@ -84,6 +85,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Claim.Status.choices,
         "stances": Source.Stance.choices,
         "workspace": workspace,
-        "claims": WorkspaceClaimSerializer(claims, many=True, context={"request": request}).data,
+        "claims": WorkspaceClaimSerializer(
+            claims, many=True, context={"request": request, "scale_bounds": bounds(verdicts)}
+        ).data,
     }
     return render(request, "annotations/article_detail.html", context)

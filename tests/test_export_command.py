@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -81,3 +83,16 @@ def test_an_empty_export_writes_an_empty_file(tmp_path, db):
 def test_only_json_lines_is_offered(tmp_path):
     with pytest.raises(CommandError, match="invalid choice: 'csv'"):
         export("--output", str(tmp_path / "x"), "--format", "csv")
+
+
+def test_writing_to_a_device_writes_through_it_and_never_replaces_it(tmp_path, capsys):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    call_command("export_claims", output=str(fifo))
+    reader.join(timeout=10)
+    assert fifo.is_fifo()  # still the pipe, not a regular file renamed over it
+    assert received == [b""]  # no approved claims: nothing to send
+    assert "Exported 0 claim(s) to" in capsys.readouterr().err

@@ -151,8 +151,8 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
     client.force_login(reviewer)
     # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
     # workspace?), 5 article (+ assignee), 6 verdicts, 7 claims (+ article, verdict, author,
-    # approver, assignee), 8 their sources, 9 their corrections, 10 their history (+ actor),
-    # 11 the scale's bounds for the verdicts' best/worst rating.
-    with django_assert_num_queries(11):
+    # approver, assignee), 8 their sources, 9 their corrections, 10 their history (+ actor).
+    # The scale's best/worst rating comes from the verdicts already loaded.
+    with django_assert_num_queries(10):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

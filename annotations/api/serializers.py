@@ -60,6 +60,12 @@ def claim_queryset(*, workspace: bool = False):
     return queryset
 
 
+def scale_bounds_of(verdicts) -> tuple[int | None, int | None]:
+    """(worst, best) rating of an already loaded scale: no query."""
+    ratings = [v.rating_value for v in verdicts if v.rating_value is not None]
+    return (min(ratings), max(ratings)) if ratings else (None, None)
+
+
 def scale_bounds(context: dict) -> tuple[int | None, int | None]:
     """(worst, best) rating on the scale, read once per request."""
     if "scale_bounds" not in context:

@@ -35,7 +35,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, updated_since=None, **options):
         params = self.parse_filters(updated_since)
-        if output:
+        if output and Path(output).exists() and not Path(output).is_file():
+            # A device or pipe (/dev/null, a FIFO): write straight to it, never rename over it.
+            with Path(output).open("wb") as stream:
+                claims, tombstones = self.write(stream.write, params)
+            where = output
+        elif output:
             target = Path(output)
             partial = target.with_name(target.name + ".part")
             try:
