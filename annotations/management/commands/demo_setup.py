@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from annotations.demo import create_demo_claims
+
 DEMO_USERS = [
     # username, group, is_staff, is_superuser
     ("admin", None, True, True),
@@ -42,3 +44,12 @@ class Command(BaseCommand):
                 user.groups.set([Group.objects.get(name=group_name)])
             role = "superuser" if is_superuser else group_name
             self.stdout.write(f"  {username:<10} {new_password:<14} ({role})")
+        made = create_demo_claims(
+            reviewer=User.objects.get(username="reviewer"),
+            editor=User.objects.get(username="editor"),
+        )
+        if made:
+            self.stdout.write(
+                f"Created {made} demo claims on the seed articles (approved, submitted, "
+                "changes requested, draft)."
+            )
