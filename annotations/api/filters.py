@@ -85,7 +85,9 @@ class ClaimFilterSerializer(serializers.Serializer):
         return value
 
 
-class ClaimListQuerySerializer(ClaimFilterSerializer):
+class PageQuerySerializer(serializers.Serializer):
+    """The paging parameters every export list takes."""
+
     cursor = serializers.CharField(
         required=False, help_text="The opaque cursor from the previous page's next link."
     )
@@ -94,24 +96,18 @@ class ClaimListQuerySerializer(ClaimFilterSerializer):
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         default=DEFAULT_PAGE_SIZE,
-        help_text=f"Claims per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
+        help_text=f"Items per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
     )
 
 
-class ArticleListQuerySerializer(serializers.Serializer):
+class ClaimListQuerySerializer(ClaimFilterSerializer, PageQuerySerializer):
+    pass
+
+
+class ArticleListQuerySerializer(PageQuerySerializer):
     publisher = serializers.CharField(
         required=False,
         help_text="Only articles from this publisher (exact, case-insensitive).",
-    )
-    cursor = serializers.CharField(
-        required=False, help_text="The opaque cursor from the previous page's next link."
-    )
-    page_size = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        default=DEFAULT_PAGE_SIZE,
-        help_text=f"Articles per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
     )
 
 
