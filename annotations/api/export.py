@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, prefetch_related_objects
-from django.http import StreamingHttpResponse
+from django.db.models import Max, Prefetch
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -55,10 +55,10 @@ from annotations.api.renderers import (
     ExportContentNegotiation,
     JSONLinesRenderer,
 )
+from annotations.api.rows import ClaimBuilder, claim_rows, is_tombstone_row, row_fingerprint
 from annotations.api.serializers import (
     ClaimSerializer,
     ExportArticleSerializer,
-    ExportClaimSerializer,
     TombstoneSerializer,
     claim_queryset,
     person,
@@ -193,21 +193,13 @@ def fingerprint(claim: Claim) -> list[Any]:
 
 # Building representations -------------------------------------------------------------------
 
-CLAIM_PREFETCHES = claim_queryset()._prefetch_related_lookups  # the one definition of them
 # The article's text is the bulk of a claim row and no export format shows it.
 HEAVY_ARTICLE_FIELDS = ("body", "raw_text")
 
 
-def export_claim_queryset(*, prefetch: bool = True):
-    """``claim_queryset()`` without the article texts; without prefetches when the
-    caller loads them after deciding whether it needs the page at all (``load_related``)."""
-    queryset = claim_queryset().defer(*(f"article__{name}" for name in HEAVY_ARTICLE_FIELDS))
-    return queryset if prefetch else queryset.prefetch_related(None)
-
-
-def load_related(claims: list[Claim]) -> None:
-    """Sources and corrections for rows loaded without them (two queries, whatever the count)."""
-    prefetch_related_objects(claims, *CLAIM_PREFETCHES)
+def export_claim_queryset():
+    """``claim_queryset()`` without the article texts."""
+    return claim_queryset().defer(*(f"article__{name}" for name in HEAVY_ARTICLE_FIELDS))
 
 
 def export_format(request: Request) -> str:
@@ -217,26 +209,22 @@ def export_format(request: Request) -> str:
 
 
 def claim_items(claims: Iterable[Claim], fmt: str, context: dict) -> list[dict[str, Any]]:
-    """Each claim in ``fmt``; claims no longer approved as that format's tombstone."""
+    """Each claim in a standard format (ClaimReview or Web Annotation); claims no longer
+    approved as that format's tombstone. Our JSON is built from rows by ``rows.ClaimBuilder``."""
     scale = context["scale_bounds"]
-    items = []
-    json_serializer = ExportClaimSerializer(context=context)
-    tombstone_serializer = TombstoneSerializer(context=context)
-    for claim in claims:
-        if is_tombstone(claim):
-            if fmt == "claimreview":
-                items.append(formats.claimreview_tombstone(claim))
-            elif fmt == "webannotation":
-                items.append(formats.webannotation_tombstone(claim))
-            else:
-                items.append(tombstone_serializer.to_representation(claim))
-        elif fmt == "claimreview":
-            items.append(formats.claimreview(claim, scale=scale))
-        elif fmt == "webannotation":
-            items.append(formats.webannotation(claim))
-        else:
-            items.append(json_serializer.to_representation(claim))
-    return items
+    if fmt == "claimreview":
+        return [
+            formats.claimreview_tombstone(c)
+            if is_tombstone(c)
+            else formats.claimreview(c, scale=scale)
+            for c in claims
+        ]
+    if fmt == "webannotation":
+        return [
+            formats.webannotation_tombstone(c) if is_tombstone(c) else formats.webannotation(c)
+            for c in claims
+        ]
+    raise ValueError(f"not a standard format: {fmt}")
 
 
 def scale_context(request: Request | None = None) -> dict[str, Any]:
@@ -398,23 +386,23 @@ class ClaimListView(ExportView):
         fmt = export_format(request)
         last_changed = watched_claims(params).aggregate(last=Max("updated_at"))["last"]
         rows, next_cursor = claim_page(
-            export_claims(params, export_claim_queryset(prefetch=False)),
-            params.get("cursor"),
-            params["page_size"],
+            claim_rows(export_claims(params)), params.get("cursor"), params["page_size"]
         )
         next_url = page_url(request, next_cursor)
-        last_modified = latest(last_changed, *(claim.article.updated_at for claim in rows))
+        last_modified = latest(last_changed, *(row["article__updated_at"] for row in rows))
         etag = make_etag(
             fmt,
             request.get_full_path(),
             context["scale_bounds"],
             representation_settings(),
-            [fingerprint(claim) for claim in rows],
+            [row_fingerprint(row) for row in rows],
         )
 
         def build() -> dict[str, Any]:
-            load_related(rows)
-            items = claim_items(rows, fmt, context)
+            if fmt == "json":
+                items = ClaimBuilder(context["scale_bounds"]).build(rows)
+            else:
+                items = claim_items(claims_of(rows), fmt, context)
             return claim_collection(
                 request, items, fmt, next_url, last_modified, "Fact-checked claims"
             )
@@ -422,16 +410,30 @@ class ClaimListView(ExportView):
         return conditional(request, etag, last_modified, build, link_header(next_url))
 
 
+def claims_of(rows: list[dict[str, Any]]) -> list[Claim]:
+    """The model instances of a page of rows, in the rows' order (ClaimReview, Web Annotation)."""
+    by_id = export_claim_queryset().in_bulk([row["id"] for row in rows])
+    return [by_id[row["id"]] for row in rows if row["id"] in by_id]
+
+
 def claim_detail_response(request: Request, pk: int) -> Response:
     """One approved claim for an export reader; 404 for anything else (not even a hint)."""
     context = scale_context(request)
     fmt = export_format(request)
-    claim = get_object_or_404(exportable(export_claim_queryset()), pk=pk)
-    last_modified = latest(claim.updated_at, claim.article.updated_at)
+    row = claim_rows(exportable()).filter(pk=pk).first()
+    if row is None:
+        raise Http404("No approved claim has this id.")
+    last_modified = latest(row["updated_at"], row["article__updated_at"])
     etag = make_etag(
-        fmt, "claim", context["scale_bounds"], representation_settings(), fingerprint(claim)
+        fmt, "claim", context["scale_bounds"], representation_settings(), row_fingerprint(row)
     )
-    return conditional(request, etag, last_modified, lambda: claim_items([claim], fmt, context)[0])
+
+    def build() -> dict[str, Any]:
+        if fmt == "json":
+            return ClaimBuilder(context["scale_bounds"]).build([row])[0]
+        return claim_items(claims_of([row]), fmt, context)[0]
+
+    return conditional(request, etag, last_modified, build)
 
 
 @extend_schema(tags=["export"])
@@ -551,42 +553,25 @@ def jsonl_chunks(
     (no OFFSET, no ``.iterator()``, which reads everything first on SQLite), serialised
     and dropped before the next. The API stream and ``manage.py export_claims`` share it.
     """
-    context = scale_context()
-    queryset = export_claims(params, export_claim_queryset()).order_by("updated_at", "pk")
+    builder = ClaimBuilder(verdict_scale()[1])
+    encoder = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    queryset = claim_rows(export_claims(params)).order_by("updated_at", "pk")
     key = None
     while True:
         chunk = queryset if key is None else claims_after(queryset, *key)
         rows = list(chunk[:chunk_size])
         if not rows:
             return
-        items = claim_items(rows, "json", context)
-        lines = [
-            json.dumps(item, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
-            for item in items
-        ]
-        tombstones = sum(1 for claim in rows if is_tombstone(claim))
+        lines = [encoder.encode(item) for item in builder.build(rows)]
+        tombstones = sum(1 for row in rows if is_tombstone_row(row))
         yield ExportChunk(
             data=("\n".join(lines) + "\n").encode(),
             claims=len(rows) - tombstones,
             tombstones=tombstones,
         )
-        key = claim_key(rows[-1])
-        release(rows)
         if len(rows) < chunk_size:
             return
-        del rows, items, lines
-
-
-def release(claims: list[Claim]) -> None:
-    """Break the cycles prefetching makes, so a chunk is freed as soon as it is dropped.
-
-    Each prefetched source and event points back to its claim; left as cycles, a
-    chunk waits for the cyclic garbage collector, whose full collections come
-    rarely, and the garbage of many chunks piles up in between.
-    """
-    for claim in claims:
-        claim.__dict__.pop("_prefetched_objects_cache", None)
-        claim.__dict__.pop("correction_events", None)
+        key = claim_key(rows[-1])
 
 
 @extend_schema(tags=["export"])

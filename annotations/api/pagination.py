@@ -68,6 +68,9 @@ def claims_after(queryset: QuerySet[M], updated_at: datetime, pk: int) -> QueryS
 
 
 def claim_key(claim: Any) -> tuple[datetime, int]:
+    """A claim's (updated_at, id), from a model instance or a ``.values()`` row."""
+    if isinstance(claim, dict):
+        return (claim["updated_at"], claim["id"])
     return (claim.updated_at, claim.pk)
 
 

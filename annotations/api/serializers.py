@@ -364,21 +364,3 @@ class ExportArticleSerializer(serializers.ModelSerializer):
     def get_claims(self, article: Article) -> list[dict]:
         approved = [c for c in article.published_claims if c.status == Claim.Status.APPROVED]
         return ArticleClaimSerializer(approved, many=True, context=self.context).data
-
-
-class ExportClaimSerializer(ClaimSerializer):
-    """ClaimSerializer's output, cheaper over thousands of claims (the JSON Lines stream).
-
-    The base class builds a new list serializer per claim for its corrections: slow,
-    and a reference cycle per claim that only the cyclic garbage collector frees.
-    """
-
-    @extend_schema_field(CorrectionSerializer(many=True))
-    def get_corrections(self, claim: Claim) -> list[dict]:
-        events = getattr(claim, "correction_events", None)
-        if events is None:
-            return super().get_corrections(claim)
-        child = self.__dict__.get("_correction")
-        if child is None:
-            child = self.__dict__["_correction"] = CorrectionSerializer()
-        return [child.to_representation(event) for event in events]
