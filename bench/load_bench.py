@@ -34,6 +34,8 @@ from bench.common import (
 DEFAULT_DATABASE_URL = f"postgres://root@{LOOPBACK}:5432/factcheck_bench"
 DATA_ARGS = ["--articles", "500", "--claims", "5000", "--sources", "2", "--seed", "42"]
 WORKERS = 2
+# The mix bench/load.lua sends (keep the two in step).
+MIX = {"workspace page": 0.6, "export page": 0.3, "claim create": 0.1}
 # Persistent connections, as a production deployment sets them (DATABASE_CONN_MAX_AGE).
 SERVER_ENV = {"DATABASE_CONN_MAX_AGE": "60"}
 
@@ -170,11 +172,16 @@ def run(repeat: int, seconds: int, connections: int) -> dict:
                         f"{result['p50_ms']:,.1f} ms, p95 {result['p95_ms']:,.1f} ms, "
                         f"{result['errors']} errors, statuses {result['statuses']}"
                     )
+        say("  each kind of request in-process, with a profile (bench/profile-load.txt)")
+        in_process = run_module(
+            "load_profile", url, DATA / "load-profile.json", "--requests", str(requests_file)
+        )
     finally:
         drop_database(url)
     summary: dict = {
         "prep": prep,
         "unloaded_ms": unloaded,
+        "in_process_ms": in_process,
         "runs": runs,
         "connections": connections,
         "seconds": seconds,

@@ -308,7 +308,14 @@ def bench_load(report: Report, sizes: Sizes, dbs: dict[str, Path]) -> None:
         result["ratio"] >= 0.3,
     )
     alone = ", ".join(f"{k} {v:,.0f} ms" for k, v in result["unloaded_ms"].items())
-    report.add("Load: each request alone (median of 10, no other load)", alone)
+    report.add("Load: each request alone through gunicorn (median of 10, no other load)", alone)
+    cost = result["in_process_ms"]
+    mix = sum(share * cost[name] for name, share in load_bench.MIX.items())
+    report.add(
+        "Load: each request in-process (CPU cost; bench/profile-load.txt)",
+        ", ".join(f"{k} {v:,.1f} ms" for k, v in cost.items())
+        + f"; the mix averages {mix:,.1f} ms, {mix / cost['bare view']:,.0f}× the bare view",
+    )
 
 
 RUNNERS = {
@@ -465,7 +472,7 @@ def markdown(
         "",
         "Profiles of the slow paths: `bench/profile-export.txt`, "
         "`bench/profile-export-paged.txt`, `bench/profile-workspace.txt`, "
-        "`bench/profile-import.txt` (pyinstrument).",
+        "`bench/profile-import.txt`, `bench/profile-load.txt` (pyinstrument).",
         "",
     ]
     return "\n".join(lines)
