@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotations import access, workflow
-from annotations.api.serializers import WorkspaceClaimSerializer, claim_queryset
-from annotations.api.serializers import scale_bounds_of as bounds
 from annotations.importers import classify_paragraph
 from annotations.models import Article, Claim, Source, Verdict
+from annotations.workspace import lean_claims
 
 ARTICLES_PER_PAGE = 25
 
@@ -42,8 +41,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The workspace: the article with its claims, which the page's module then edits via the API.
 
-    The claims are embedded (as a JSON data block) so the page shows them without a
-    second round trip; they are read like the API reads them, in a fixed number of queries.
+    The claims are embedded (as a JSON data block) so the page draws every highlight
+    without a second round trip, but only as a lean list (annotations/workspace.py):
+    an opened card fetches the claim's details from the API. A fixed number of queries.
     """
     if not access.can_use_workspace(request.user):
         raise PermissionDenied("You need reviewer or editor rights to use the workspace.")
@@ -53,9 +53,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"offset": offset, "text": text, "kind": classify_paragraph(article, offset, text)}
         for offset, text in article.paragraphs()
     ]
-    claims = access.visible_claims(
-        request.user, claim_queryset(workspace=True).filter(article=article)
-    ).order_by("start", "end", "id")
     verdicts = list(Verdict.objects.all())
     # "/api/v1/claims/0/" → "/api/v1/claims/{id}/": the page fills in the id.
     per_claim = {
@@ -85,8 +82,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Claim.Status.choices,
         "stances": Source.Stance.choices,
         "workspace": workspace,
-        "claims": WorkspaceClaimSerializer(
-            claims, many=True, context={"request": request, "scale_bounds": bounds(verdicts)}
-        ).data,
+        "claims": lean_claims(request.user, article, verdicts),
     }
     return render(request, "annotations/article_detail.html", context)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from annotations import claims, workflow
 from annotations.models import Article, Claim, Verdict
+from annotations.workspace import LEAN_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +88,57 @@ def test_embedded_claims_are_the_ones_the_reader_may_see_in_text_order(
     theirs = claims.claim_create(article=article, user=reviewer2, start=start, end=start + 6)
     client.force_login(reviewer)
     mine = embedded(client.get(article.get_absolute_url()), "workspace-claims")
-    assert [c["quote"]["start"] for c in mine] == sorted(c["quote"]["start"] for c in mine)
+    assert [c["start"] for c in mine] == sorted(c["start"] for c in mine)
     assert theirs.pk not in {c["id"] for c in mine}  # someone else's draft is private
-    assert mine[0]["permissions"] == {"edit": True, "delete": True, "actions": ["submit"]}
-    assert mine[0]["sources"][0]["url"] == "https://example.org/0"
+    assert len(mine) == 2
 
     client.force_login(editor)
     seen_by_editor = embedded(client.get(article.get_absolute_url()), "workspace-claims")
     assert theirs.pk in {c["id"] for c in seen_by_editor}
+
+
+def test_embedded_claims_carry_only_what_highlights_and_card_summaries_show(
+    client, reviewer, article
+):
+    start = article.body.index("NVIDIA")
+    claim = claims.claim_create(
+        article=article,
+        user=reviewer,
+        start=start,
+        end=start + 6,
+        text="NVIDIA is worried.",
+        verdict=Verdict.objects.get(slug="false"),
+        rationale="<p>A rationale only the API sends.</p>",
+        sources=[
+            {"url": "https://example.org/only-in-the-api", "title": "A title only the API sends"},
+            {"url": "https://example.org/second", "stance": "refutes"},
+        ],
+    )
+    workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    reviewer.first_name, reviewer.last_name = "Rita", "Reviewer"
+    reviewer.save()
+    client.force_login(reviewer)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    [entry] = embedded(response, "workspace-claims")
+    assert entry == {
+        "id": claim.pk,
+        "start": start,
+        "end": start + 6,
+        "status": "submitted",
+        "claim": "NVIDIA is worried.",
+        "verdict": "false",
+        "author": "Rita Reviewer",
+        "source_count": 2,
+    }
+    assert tuple(entry) == LEAN_FIELDS
+    # Rationale, sources and history are the card's details: the API's, not the page's.
+    for detail in ("only the API sends", "example.org/only-in-the-api", "example.org/second"):
+        assert detail not in html
+    api = client.get(reverse("api:claim-detail", args=[claim.pk]), HTTP_ACCEPT="application/json")
+    assert api.status_code == 200
+    assert api.json()["sources"][0]["title"] == "A title only the API sends"
+    assert api.json()["events"][-1]["to_status"] == "submitted"
 
 
 def test_user_text_in_the_embedded_claims_cannot_close_the_data_block(client, reviewer, article):
@@ -114,6 +158,7 @@ def test_user_text_in_the_embedded_claims_cannot_close_the_data_block(client, re
     assert "<img src=x" not in html
     data = embedded(response, "workspace-claims")
     assert data[0]["claim"] == "</script><script>alert(1)</script>"
+    assert "sources" not in data[0]  # the title is the API's to send, as JSON
 
 
 def test_the_assignee_opening_a_new_article_starts_work_on_it(client, reviewer, reviewer2, article):
@@ -128,7 +173,9 @@ def test_the_assignee_opening_a_new_article_starts_work_on_it(client, reviewer, 
     assert article.queue_status == Article.Queue.IN_PROGRESS
 
 
-def test_the_editors_comment_reaches_the_authors_page(client, reviewer, editor, article):
+def test_the_editors_comment_reaches_the_author_through_page_and_api(
+    client, reviewer, editor, article
+):
     add_claims(article, reviewer, 1)
     claim = Claim.objects.get()
     workflow.claim_transition(claim=claim, user=reviewer, action="submit")
@@ -139,8 +186,10 @@ def test_the_editors_comment_reaches_the_authors_page(client, reviewer, editor, 
     client.force_login(reviewer)
     data = embedded(client.get(article.get_absolute_url()), "workspace-claims")
     assert data[0]["status"] == "changes_requested"
-    assert data[0]["events"][-1]["comment"] == "Name the report."
-    assert data[0]["permissions"]["actions"] == ["submit"]
+    # The open card reads the comment and what the author may do from the claim's API.
+    details = client.get(reverse("api:claim-detail", args=[data[0]["id"]])).json()
+    assert details["events"][-1]["comment"] == "Name the report."
+    assert details["permissions"]["actions"] == ["submit"]
 
 
 @pytest.mark.parametrize("count", [2, 200])
@@ -150,9 +199,8 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
     add_claims(article, reviewer, count)
     client.force_login(reviewer)
     # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
-    # workspace?), 5 article (+ assignee), 6 verdicts, 7 claims (+ article, verdict, author,
-    # approver, assignee), 8 their sources, 9 their corrections, 10 their history (+ actor).
-    # The scale's best/worst rating comes from the verdicts already loaded.
-    with django_assert_num_queries(10):
+    # workspace?), 5 article (+ assignee), 6 verdicts, 7 the visible claims with their
+    # number of sources, 8 their authors (for the names on the cards).
+    with django_assert_num_queries(8):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

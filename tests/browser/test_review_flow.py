@@ -60,9 +60,9 @@ def test_reviewer_submits_editor_requests_changes_reviewer_resubmits_editor_appr
     # The reviewer sees the comment, adds the primary source and resubmits.
     page.reload()
     page.wait_for_selector("html[data-workspace-ready]")
-    card = page.locator(f"#claim-{claim.pk}")
-    if not card.locator(".callout").is_visible():
-        card.click()
+    card = page.locator(f"#claim-{claim.pk}")  # the address keeps the claim open
+    # Its details, with the editor's comment, come from the API once the card is open.
+    card.locator(".callout").wait_for()
     assert "Cite the primary source, not a blog." in card.locator(".callout").inner_text()
     card.locator("[data-action=edit]").click()
     form.locator("[data-action=add-source]").click()

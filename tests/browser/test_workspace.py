@@ -80,6 +80,11 @@ def open_workspace(page, article) -> None:
     page.wait_for_selector("html[data-workspace-ready]")
 
 
+def wait_for_details(page, claim_id: int) -> None:
+    """An opened card fetches its details from the API: wait until they are drawn."""
+    page.locator(f"#claim-{claim_id} .card-history").wait_for()
+
+
 def marked_text(page, claim_id: int) -> str:
     return page.evaluate(MARKED_TEXT_JS, claim_id)
 
@@ -432,7 +437,9 @@ def test_a_reviewer_submits_sees_the_editors_comment_fixes_and_resubmits(
     log_in(page, "reviewer", PASSWORD)
     open_workspace(page, article)
     page.keyboard.press("j")
+    wait_for_details(page, claim.pk)
     card = page.locator(f"#claim-{claim.pk}")
+    assert card.locator("[data-transition=submit]").count() == 1
     assert card.locator("[data-transition=approve]").count() == 0  # reviewers never approve
     card.locator("[data-transition=submit]").click()
     card.locator(".status-badge.status-submitted").wait_for()
@@ -488,6 +495,7 @@ def test_an_editor_requests_changes_from_the_card_and_must_say_why(page, reviewe
     log_in(page, "editor", PASSWORD)
     open_workspace(page, article)
     page.keyboard.press("j")
+    wait_for_details(page, claim.pk)
     card = page.locator(f"#claim-{claim.pk}")
     buttons = card.locator("[data-action=transition]").all_inner_texts()
     assert buttons == ["Approve", "Reject", "Request changes"]
@@ -520,3 +528,80 @@ def test_utf16_positions_become_code_points_in_one_function(page, reviewer, arti
     assert converted == [0, 1, 2, 2, 3, 4, 4, 5]
     assert converted[-1] == len(text)
     assert page.console_errors == []
+
+
+def test_an_opened_card_loads_its_details_from_the_api_once(page, reviewer, article):
+    claim = make_claim(
+        article,
+        reviewer,
+        SENTENCE,
+        "mostly-true",
+        rationale="Satellite images show the plant being built.",
+        sources=[{"url": "https://example.org/satellite", "title": "Images of the Shenzhen plant"}],
+    )
+    workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+    detail_url = f"/api/v1/claims/{claim.pk}/"
+    fetched: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            fetched.append(r.url) if r.method == "GET" and r.url.endswith(detail_url) else None
+        ),
+    )
+    log_in(page, "reviewer", PASSWORD)
+    open_workspace(page, article)
+
+    # The page itself carries only the summary: the card says how many sources, no more.
+    embedded = page.evaluate("document.getElementById('workspace-claims').textContent")
+    assert "Satellite images show" not in embedded and "example.org/satellite" not in embedded
+    card = page.locator(f"#claim-{claim.pk}")
+    assert "1 source" in card.inner_text()
+    assert card.locator(".card-sources").count() == 0
+    assert fetched == []
+
+    with page.expect_response(lambda r: r.url.endswith(detail_url)) as answer:
+        card.locator(".card-toggle").click()
+    assert answer.value.status == 200
+    wait_for_details(page, claim.pk)
+    assert (
+        "Satellite images show the plant being built."
+        in card.locator(".card-rationale").inner_text()
+    )
+    link = card.locator(".card-sources a")
+    assert link.inner_text() == "Images of the Shenzhen plant"
+    assert link.get_attribute("href") == "https://example.org/satellite"
+    assert "reviewer: Draft → Submitted" in card.locator(".card-history").inner_text()
+    assert card.locator("[data-action=edit]").count() == 0  # submitted: the API says no edit
+
+    # Closed and opened again, the card uses what it has already loaded.
+    card.locator(".card-toggle").click()
+    assert card.locator(".card-details").count() == 0
+    card.locator(".card-toggle").click()
+    wait_for_details(page, claim.pk)
+    assert len(fetched) == 1
+    assert page.console_errors == []
+
+
+def test_a_card_whose_details_cannot_be_loaded_says_so_and_can_try_again(page, reviewer, article):
+    claim = make_claim(article, reviewer, SENTENCE, "true", rationale="Seen on images.")
+    log_in(page, "reviewer", PASSWORD)
+    open_workspace(page, article)
+    detail = f"**/api/v1/claims/{claim.pk}/"
+    page.route(detail, lambda route: route.abort())
+    card = page.locator(f"#claim-{claim.pk}")
+    card.locator(".card-toggle").click()
+    error = card.locator(".card-load-error")
+    error.wait_for()
+    assert "could not be reached" in error.inner_text()
+    assert card.locator(".card-quote").inner_text() == SENTENCE  # the quote needs no request
+    assert card.locator(".card-details").count() == 0  # no rationale, sources or buttons
+
+    page.unroute(detail)
+    card.locator("[data-action=retry]").click()
+    wait_for_details(page, claim.pk)
+    assert card.locator(".card-load-error").count() == 0
+    assert "Seen on images." in card.locator(".card-rationale").inner_text()
+    page.keyboard.press("e")  # and it can be edited now
+    page.wait_for_selector("#claim-form:not([hidden])")
+    assert page.input_value("#claim-form textarea[name=rationale]") == "Seen on images."
+    assert [e for e in page.console_errors if "net::ERR_FAILED" not in e] == []

@@ -6,6 +6,17 @@
 // paragraphs' text as arrays of code points. Highlights are drawn from those arrays
 // (no conversion); a selection becomes code points in one place: codePointIndex().
 //
+// Claims: the page embeds a lean list (id, span, status, verdict slug, claim text,
+// author, number of sources: annotations/workspace.py), enough for the highlights,
+// the filters, the counts and the card summaries. A card's details (rationale,
+// sources, history, what you may do, the version to write against) come from
+// GET /api/v1/claims/<id>/ when it is opened, and every write answers with the
+// claim in full: both are kept in state.details, and the lean entry is derived
+// from them (leanOf), so the list never disagrees with what the card shows.
+//
+// First paint: the highlights are drawn while the module runs; the side panel's
+// cards are built only after the frame that shows them (see "Start" at the end).
+//
 // No framework and no innerHTML: every piece of user text goes in with textContent.
 
 const config = JSON.parse(document.getElementById("workspace-config").textContent);
@@ -70,18 +81,25 @@ const isLowSurrogate = (text, i) => {
   return unit >= 0xdc00 && unit <= 0xdfff;
 };
 
-const wordSegmenter =
-  typeof Intl !== "undefined" && Intl.Segmenter
-    ? new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "word" })
-    : null;
+// Made on first use: a selection needs it, the first paint does not.
+let segmenter;
+function wordSegmenter() {
+  if (segmenter === undefined) {
+    segmenter =
+      typeof Intl !== "undefined" && Intl.Segmenter
+        ? new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "word" })
+        : null;
+  }
+  return segmenter;
+}
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
 
 /** Move a UTF-16 position in a paragraph outward to the start of the word it falls in. */
 function snapStart(p, i) {
   if (i > 0 && i < p.text.length && isLowSurrogate(p.text, i)) i--;
   if (i >= p.text.length) return i;
-  if (wordSegmenter) {
-    const seg = wordSegmenter.segment(p.text).containing(i);
+  if (wordSegmenter()) {
+    const seg = wordSegmenter().segment(p.text).containing(i);
     return seg && seg.isWordLike ? seg.index : i;
   }
   while (i > 0 && WORD_CHAR.test(p.text[i - 1]) && WORD_CHAR.test(p.text[i])) i--;
@@ -92,8 +110,8 @@ function snapStart(p, i) {
 function snapEnd(p, i) {
   if (i > 0 && i < p.text.length && isLowSurrogate(p.text, i)) i++;
   if (i <= 0) return i;
-  if (wordSegmenter) {
-    const seg = wordSegmenter.segment(p.text).containing(i - 1);
+  if (wordSegmenter()) {
+    const seg = wordSegmenter().segment(p.text).containing(i - 1);
     return seg && seg.isWordLike ? seg.index + seg.segment.length : i;
   }
   while (i < p.text.length && WORD_CHAR.test(p.text[i - 1]) && WORD_CHAR.test(p.text[i])) i++;
@@ -143,7 +161,10 @@ export function rangeToSpan(range) {
 // State
 
 const state = {
-  claims: new Map(initialClaims.map((c) => [c.id, c])),
+  claims: new Map(initialClaims.map((c) => [c.id, c])), // id → lean entry
+  details: new Map(), // id → the claim as the API answered it, once loaded
+  loading: new Map(), // id → the promise of its details, while they are fetched
+  detailErrors: new Map(), // id → why its details could not be loaded
   activeId: null,
   filter: { verdict: "", status: "" },
   pending: null, // {start, end, exact} while a new claim's form is open
@@ -154,9 +175,36 @@ const state = {
   confirmDeleteId: null,
 };
 
-const spanOf = (c) => ({ start: c.quote.start, end: c.quote.end });
-const byTextOrder = (a, b) =>
-  a.quote.start - b.quote.start || a.quote.end - b.quote.end || a.id - b.id;
+/** The lean entry of a claim from the API's full representation (what the page embeds). */
+function leanOf(full) {
+  return {
+    id: full.id,
+    start: full.quote.start,
+    end: full.quote.end,
+    status: full.status,
+    claim: full.claim,
+    verdict: full.verdict ? full.verdict.slug : null,
+    author: full.author,
+    source_count: full.sources.length,
+  };
+}
+
+const sameLean = (a, b) => !!a && !!b && Object.keys(b).every((key) => a[key] === b[key]);
+
+/** Keep a claim the API answered with: its details for the card, its lean entry for the rest. */
+function remember(full) {
+  state.details.set(full.id, full);
+  state.detailErrors.delete(full.id);
+  state.claims.set(full.id, leanOf(full));
+}
+
+function forget(id) {
+  state.claims.delete(id);
+  state.details.delete(id);
+  state.detailErrors.delete(id);
+}
+
+const byTextOrder = (a, b) => a.start - b.start || a.end - b.end || a.id - b.id;
 
 function sortedClaims() {
   return [...state.claims.values()].sort(byTextOrder);
@@ -165,13 +213,15 @@ function sortedClaims() {
 function matchesFilter(c) {
   const { verdict, status } = state.filter;
   if (verdict === "none" && c.verdict) return false;
-  if (verdict && verdict !== "none" && (!c.verdict || c.verdict.slug !== verdict)) return false;
+  if (verdict && verdict !== "none" && c.verdict !== verdict) return false;
   return !status || c.status === status;
 }
 
 const shownClaims = () => sortedClaims().filter(matchesFilter);
-const verdictLabel = (c) => (c.verdict ? c.verdict.label : "No verdict");
-const verdictColour = (c) => (c.verdict && c.verdict.colour) || NEUTRAL;
+// Lean entries name their verdict by slug; label and colour come from the scale.
+const verdictOf = (c) => (c.verdict ? verdicts.get(c.verdict) : null);
+const verdictLabel = (c) => verdictOf(c)?.label || (c.verdict ? c.verdict : "No verdict");
+const verdictColour = (c) => verdictOf(c)?.colour || NEUTRAL;
 const statusLabel = (c) => statusLabels.get(c.status) || c.status;
 
 function announce(message) {
@@ -215,32 +265,94 @@ function formatTime(value) {
 }
 
 // ---------------------------------------------------------------------------
+// Colours and verdict labels as classes, not inline styles
+//
+// Highlights that each carry their own inline colours (and an attr() label) cannot
+// share a computed style, and on a big article styling them was most of the first
+// paint. So each colour and each label text gets a class in one constructed
+// stylesheet, made on first use: alike highlights then share their style.
+
+const paintSheet = new CSSStyleSheet();
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, paintSheet];
+const colourKeys = new Map(); // "#rrggbb" → n, for the classes hl-a<n>, hl-b<n>, hl-e<n>, v-<n>
+const labelKeys = new Map(); // label text → n, for the class hl-l<n>
+
+function addRule(rule) {
+  paintSheet.insertRule(rule, paintSheet.cssRules.length);
+}
+
+/** The number in the classes that set a colour (anything but #rrggbb is drawn neutral). */
+function colourKey(colour) {
+  const value = /^#[0-9a-f]{6}$/i.test(colour || "") ? colour.toLowerCase() : NEUTRAL;
+  let key = colourKeys.get(value);
+  if (key === undefined) {
+    key = colourKeys.size;
+    colourKeys.set(value, key);
+    // Two classes' worth of specificity: above the defaults in workspace.css.
+    addRule(`mark.hl.hl-a${key} { --hl: ${value}; }`);
+    addRule(`mark.hl.hl-b${key} { --hl2: ${value}; }`);
+    addRule(`mark.hl.hl-e${key} { --hl-end: ${value}; }`);
+    addRule(`.v-${key}.v-${key} { --v: ${value}; }`);
+  }
+  return key;
+}
+
+/** The number in the class that writes ``text`` after a claim's last piece. */
+function labelKey(text) {
+  let key = labelKeys.get(text);
+  if (key === undefined) {
+    key = labelKeys.size;
+    labelKeys.set(text, key);
+    // A CSS string with everything but letters, digits and spaces escaped as code points.
+    const quoted = Array.from(text, (ch) =>
+      /[\p{L}\p{N} ]/u.test(ch) ? ch : `\\${ch.codePointAt(0).toString(16)} `,
+    ).join("");
+    addRule(`mark.hl-end.hl-l${key}::after { content: "${quoted}"; }`);
+  }
+  return key;
+}
+
+const colourClass = (c) => `v-${colourKey(verdictColour(c))}`;
+
+// ---------------------------------------------------------------------------
 // Highlights: each paragraph is cut at every claim boundary; each piece knows its claims.
 
 function renderText() {
-  const spans = shownClaims().map((c) => ({ ...spanOf(c), claim: c }));
+  const spans = shownClaims().map((c) => ({ start: c.start, end: c.end, claim: c }));
   if (state.pending) spans.push({ ...state.pending, claim: null });
-  for (const p of paragraphs) {
-    const here = spans.filter((s) => s.start < p.end && s.end > p.start);
-    if (!here.length && !p.el.dataset.drawn) continue;
+  // Each span to the paragraphs it touches, found by bisection: no paragraphs × claims scan.
+  const buckets = paragraphs.map(() => []);
+  for (const s of spans) {
+    let lo = 0;
+    let hi = paragraphs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (paragraphs[mid].end > s.start) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let n = lo; n < paragraphs.length && paragraphs[n].start < s.end; n++) buckets[n].push(s);
+  }
+  paragraphs.forEach((p, n) => {
+    const here = buckets[n];
+    if (!here.length && !p.drawn) return;
     const cuts = new Set([0, p.cps.length]);
     for (const s of here) {
       cuts.add(Math.max(s.start, p.start) - p.start);
       cuts.add(Math.min(s.end, p.end) - p.start);
     }
     const points = [...cuts].sort((a, b) => a - b);
-    const pieces = [];
+    // Built off the document, then swapped in at once: no layout in between.
+    const pieces = document.createDocumentFragment();
     for (let i = 0; i + 1 < points.length; i++) {
       const a = points[i];
       const b = points[i + 1];
       const text = p.cps.slice(a, b).join("");
       const covering = here.filter((s) => s.start <= p.start + a && s.end >= p.start + b);
-      pieces.push(covering.length ? markFor(text, covering, p.start + a, p.start + b) : text);
+      pieces.append(covering.length ? markFor(text, covering, p.start + a, p.start + b) : text);
     }
-    p.el.replaceChildren(...pieces);
-    if (here.length) p.el.dataset.drawn = "1";
-    else delete p.el.dataset.drawn;
-  }
+    p.el.replaceChildren(pieces);
+    p.drawn = here.length > 0;
+  });
   markActive();
 }
 
@@ -249,45 +361,38 @@ function markFor(text, covering, start, end) {
   covering.sort((x, y) => x.end - x.start - (y.end - y.start) || byId(x, y));
   const claims = covering.filter((s) => s.claim).map((s) => s.claim);
   const pending = covering.some((s) => !s.claim);
-  const starts = claims.filter((c) => c.quote.start === start);
-  const ends = claims.filter((c) => c.quote.end === end);
-  const classes = ["hl"];
-  if (pending) classes.push("hl-pending");
-  if (claims.length > 1) classes.push("hl-overlap");
-  if (claims.length && !claims[0].verdict) classes.push("hl-no-verdict");
-  if (ends.length) classes.push("hl-end");
+  const starts = claims.filter((c) => c.start === start);
+  const ends = claims.filter((c) => c.end === end);
+  let classes = "hl";
+  if (pending) classes += " hl-pending";
+  if (claims.length > 1) classes += " hl-overlap";
+  if (claims.length && !claims[0].verdict) classes += " hl-no-verdict";
+  if (claims[0]) classes += ` hl-a${colourKey(verdictColour(claims[0]))}`;
+  if (claims[1]) classes += ` hl-b${colourKey(verdictColour(claims[1]))}`;
+  if (ends.length) {
+    classes += ` hl-end hl-e${colourKey(verdictColour(ends[0]))}`;
+    classes += ` hl-l${labelKey(ends.map(verdictLabel).join(" · "))}`;
+  }
   const describe = (c) => `${verdictLabel(c)} (${statusLabel(c).toLowerCase()})`;
-  const label = claims.length
-    ? `Claim: ${claims.map(describe).join("; also ")}. “${text}”`
-    : `New claim being written: “${text}”`;
-  const style = {};
-  if (claims[0]) style["--hl"] = verdictColour(claims[0]);
-  if (claims[1]) style["--hl2"] = verdictColour(claims[1]);
-  if (ends.length) style["--hl-end"] = verdictColour(ends[0]);
-  return h(
-    "mark",
-    {
-      className: classes.join(" "),
-      tabindex: claims.length ? (starts.length ? "0" : "-1") : null,
-      "aria-label": label,
-      dataset: {
-        claims: claims.map((c) => c.id).join(" "),
-        ...(ends.length ? { label: ends.map(verdictLabel).join(" · ") } : {}),
-      },
-      style,
-    },
-    text,
+  const mark = document.createElement("mark");
+  mark.className = classes;
+  if (claims.length) mark.setAttribute("tabindex", starts.length ? "0" : "-1");
+  mark.setAttribute(
+    "aria-label",
+    claims.length
+      ? `Claim: ${claims.map(describe).join("; also ")}. “${text}”`
+      : `New claim being written: “${text}”`,
   );
+  mark.setAttribute("data-claims", claims.map((c) => c.id).join(" "));
+  mark.textContent = text;
+  return mark;
 }
 
 function byId(x, y) {
   return (x.claim ? x.claim.id : 0) - (y.claim ? y.claim.id : 0);
 }
 
-const marksOf = (id) =>
-  [...bodyEl.querySelectorAll("mark.hl[data-claims]")].filter((m) =>
-    m.dataset.claims.split(" ").includes(String(id)),
-  );
+const marksOf = (id) => [...bodyEl.querySelectorAll(`mark.hl[data-claims~="${Number(id)}"]`)];
 
 function markActive() {
   for (const m of bodyEl.querySelectorAll("mark.hl-active")) m.classList.remove("hl-active");
@@ -306,7 +411,7 @@ function renderPanel() {
 
   const counts = new Map();
   for (const c of all) {
-    const key = c.verdict ? c.verdict.slug : "none";
+    const key = c.verdict || "none";
     counts.set(key, (counts.get(key) || 0) + 1);
   }
   const chips = [];
@@ -322,10 +427,9 @@ function renderPanel() {
           "button",
           {
             type: "button",
-            className: "verdict-chip",
+            className: `verdict-chip v-${colourKey(colour)}`,
             "aria-pressed": pressed ? "true" : "false",
             dataset: { verdict: key },
-            style: { "--v": colour },
             title: pressed ? "Show all verdicts" : `Show only ${label}`,
           },
           h("span", { className: "swatch", "aria-hidden": "true" }),
@@ -339,7 +443,13 @@ function renderPanel() {
   chip("none", "No verdict", NEUTRAL);
   $("#verdict-counts").replaceChildren(...chips);
 
-  list.replaceChildren(...shown.map((c) => h("li", {}, card(c))));
+  const items = document.createDocumentFragment();
+  for (const c of shown) {
+    const li = document.createElement("li");
+    li.append(card(c));
+    items.append(li);
+  }
+  list.replaceChildren(items);
   const empty = $("#claim-list-empty");
   empty.hidden = shown.length > 0;
   empty.textContent = all.length
@@ -351,19 +461,30 @@ function badge(c) {
   return h(
     "span",
     {
-      className: `badge verdict-badge${c.verdict ? "" : " no-verdict"}`,
-      style: { "--v": verdictColour(c) },
-      title: c.verdict ? verdicts.get(c.verdict.slug)?.description : null,
+      className: `badge verdict-badge ${colourClass(c)}${c.verdict ? "" : " no-verdict"}`,
+      title: verdictOf(c)?.description || null,
     },
     h("span", { className: "swatch", "aria-hidden": "true" }),
     verdictLabel(c),
   );
 }
 
+/** A card for a lean entry: the summary, and the details when it is the open claim. */
 function card(c) {
+  const el = document.createElement("article");
+  el.id = `claim-${c.id}`;
+  el.tabIndex = -1;
+  el.setAttribute("aria-labelledby", `claim-${c.id}-title`);
+  el.dataset.claimId = String(c.id);
+  fillCard(el, c);
+  return el;
+}
+
+/** (Re)draw a card inside its element, which stays, and with it the focus it may hold. */
+function fillCard(el, c) {
   const open = state.activeId === c.id;
-  const titleId = `claim-${c.id}-title`;
-  const sourcesCount = c.sources.length;
+  const sourcesCount = c.source_count;
+  el.className = `card ${colourClass(c)}${open ? " card-open" : ""}`;
   const toggle = h(
     "button",
     {
@@ -379,29 +500,48 @@ function card(c) {
       badge(c),
       h("span", { className: `badge status-badge status-${c.status}` }, statusLabel(c)),
     ),
-    h("span", { className: "card-claim", id: titleId }, c.claim),
+    h("span", { className: "card-claim", id: `claim-${c.id}-title` }, c.claim),
     h(
       "span",
       { className: "card-meta" },
       `${sourcesCount} source${sourcesCount === 1 ? "" : "s"} · ${c.author || "unknown"}`,
     ),
   );
-  const el = h(
-    "article",
-    {
-      className: `card${open ? " card-open" : ""}`,
-      id: `claim-${c.id}`,
-      tabindex: "-1",
-      "aria-labelledby": titleId,
-      dataset: { claimId: String(c.id) },
-      style: { "--v": verdictColour(c) },
-    },
-    toggle,
-  );
-  if (open) el.append(details(c));
-  return el;
+  if (!open) el.replaceChildren(toggle);
+  else if (state.details.has(c.id)) el.replaceChildren(toggle, details(state.details.get(c.id)));
+  else el.replaceChildren(toggle, detailsPending(c));
 }
 
+/** Redraw the cards of these claims in place (the others are left alone). */
+function updateCards(...ids) {
+  for (const id of new Set(ids)) {
+    const c = state.claims.get(id);
+    const el = id === null ? null : cardEl(id);
+    if (c && el) fillCard(el, c);
+  }
+}
+
+/**
+ * An open card whose details are on their way from the API, or could not be loaded.
+ * Not a .card-details: that class means the details are there.
+ */
+function detailsPending(c) {
+  const box = h("div", { className: "card-pending", id: `claim-${c.id}-details` });
+  box.append(h("blockquote", { className: "card-quote" }, bodySlice(c.start, c.end)));
+  const error = state.detailErrors.get(c.id);
+  if (error) {
+    box.append(
+      h("p", { className: "card-error card-load-error", role: "alert" }, error),
+      h("button", { type: "button", dataset: { action: "retry" } }, "Try again"),
+    );
+  } else {
+    box.setAttribute("aria-busy", "true");
+    box.append(h("p", { className: "muted card-loading" }, "Loading the rationale, sources and history…"));
+  }
+  return box;
+}
+
+/** The open card's details, from the claim as the API gave it (state.details). */
 function details(c) {
   const box = h("div", { className: "card-details", id: `claim-${c.id}-details` });
   box.append(h("blockquote", { className: "card-quote" }, c.quote.exact));
@@ -586,16 +726,21 @@ function render() {
 function activate(id, { focusCard = true, scrollText = true } = {}) {
   const c = state.claims.get(id);
   if (!c) return;
+  const before = [state.activeId, state.confirmDeleteId];
+  state.activeId = id;
+  state.confirmDeleteId = null;
+  state.detailErrors.delete(id); // opening a card again tries its details again
   if (!matchesFilter(c)) {
     state.filter = { verdict: "", status: "" };
     $("#filter-verdict").value = "";
     $("#filter-status").value = "";
-    renderText();
+    render();
+  } else {
+    // Only the card that closes and the one that opens change: not a thousand others.
+    updateCards(...before, id);
+    markActive();
   }
-  state.activeId = id;
-  state.confirmDeleteId = null;
-  renderPanel();
-  markActive();
+  if (!state.details.has(id)) loadDetails(id);
   setHash(id);
   const marks = marksOf(id);
   if (scrollText && marks.length) marks[0].scrollIntoView({ block: "center", behavior: "auto" });
@@ -627,9 +772,10 @@ function revealCard(el) {
 function deactivate({ focusText = false } = {}) {
   if (state.activeId === null) return;
   const id = state.activeId;
+  const confirming = state.confirmDeleteId;
   state.activeId = null;
   state.confirmDeleteId = null;
-  renderPanel();
+  updateCards(id, confirming);
   markActive();
   setHash(null);
   // Back to the claim's place in the text, for someone moving with the keyboard.
@@ -650,6 +796,52 @@ function step(delta) {
   if (at === -1) next = delta > 0 ? 0 : shown.length - 1;
   else next = Math.min(shown.length - 1, Math.max(0, at + delta));
   activate(shown[next].id);
+}
+
+/**
+ * The claim in full, from the cache or from GET /api/v1/claims/<id>/ (one request per
+ * claim at a time); null when it could not be loaded, with the reason shown in its card.
+ */
+function loadDetails(id) {
+  if (state.details.has(id)) return Promise.resolve(state.details.get(id));
+  if (!state.loading.has(id)) {
+    state.loading.set(id, fetchDetails(id).finally(() => state.loading.delete(id)));
+  }
+  return state.loading.get(id);
+}
+
+async function fetchDetails(id) {
+  let response;
+  try {
+    // Not from the HTTP cache: the answer carries this user's permissions.
+    response = await api("GET", claimUrl(id), null, {}, { cache: "no-store" });
+  } catch {
+    response = null;
+  }
+  if (!state.claims.has(id)) return null; // deleted meanwhile
+  if (!response || !response.ok || !response.data) {
+    state.detailErrors.set(
+      id,
+      response
+        ? `The details could not be loaded: ${errorText(response)}`
+        : "The details could not be loaded: the server could not be reached. Check the connection and try again.",
+    );
+    updateCards(id);
+    return null;
+  }
+  const known = state.details.get(id);
+  if (known && known.version > response.data.version) return known; // a write answered meanwhile
+  const lean = state.claims.get(id);
+  remember(response.data);
+  if (sameLean(lean, state.claims.get(id))) {
+    updateCards(id);
+  } else {
+    // Changed since the page was loaded: its highlight, counts and place may change too.
+    const hadFocus = document.activeElement === cardEl(id);
+    render();
+    if (hadFocus) cardEl(id)?.focus({ preventScroll: true });
+  }
+  return response.data;
 }
 
 // ---------------------------------------------------------------------------
@@ -892,7 +1084,7 @@ async function saveForm() {
   }
   const { ok, status, data } = response;
   if (ok) {
-    state.claims.set(data.id, data);
+    remember(data);
     const created = state.formMode === "create";
     state.pending = null;
     form.hidden = true;
@@ -905,9 +1097,9 @@ async function saveForm() {
   }
   if ((status === 409 || status === 412) && data && data.current) {
     // Someone changed it meanwhile: show the current state, keep the reviewer's input.
-    state.claims.set(data.current.id, data.current);
+    remember(data.current);
     state.formVersion = data.current.version;
-    renderPanel();
+    render();
   }
   if (status === 404 && state.formMode === "edit") {
     const detail = "This claim no longer exists (it may have been deleted). Your input is kept: copy it before closing.";
@@ -925,8 +1117,9 @@ const claimUrl = (id) => config.claimUrl.replace("{id}", String(id));
 const etag = (id, version) => `"claim-${id}-v${version}"`;
 const transitionsUrl = (id) => config.transitionsUrl.replace("{id}", String(id));
 
-async function api(method, url, body = null, headers = {}) {
+async function api(method, url, body = null, headers = {}, options = {}) {
   const response = await fetch(url, {
+    ...options,
     method,
     credentials: "same-origin",
     headers: {
@@ -949,7 +1142,8 @@ async function api(method, url, body = null, headers = {}) {
 }
 
 async function deleteClaim(id) {
-  const c = state.claims.get(id);
+  const c = state.details.get(id); // the version the reader saw in the open card
+  if (!c) return;
   let response;
   try {
     response = await api("DELETE", claimUrl(id), null, { "If-Match": etag(id, c.version) });
@@ -960,7 +1154,7 @@ async function deleteClaim(id) {
   if (response.ok) {
     const shown = shownClaims();
     const at = shown.findIndex((x) => x.id === id);
-    state.claims.delete(id);
+    forget(id);
     state.activeId = null;
     state.confirmDeleteId = null;
     render();
@@ -972,14 +1166,15 @@ async function deleteClaim(id) {
   }
   state.confirmDeleteId = null;
   if (response.data && response.data.current) {
-    state.claims.set(id, response.data.current);
+    remember(response.data.current);
     render();
   }
   showCardError(id, errorText(response));
 }
 
 async function transition(id, action) {
-  const c = state.claims.get(id);
+  const c = state.details.get(id); // its buttons are in the open card, drawn from these
+  if (!c) return;
   const commentEl = cardEl(id) && $("textarea[name=transition-comment]", cardEl(id));
   const comment = commentEl ? commentEl.value : "";
   let response;
@@ -990,14 +1185,14 @@ async function transition(id, action) {
     return;
   }
   if (response.ok) {
-    state.claims.set(id, response.data);
+    remember(response.data);
     render();
     cardEl(id)?.focus({ preventScroll: true });
     announce(`Claim ${statusLabel(response.data).toLowerCase()}.`);
     return;
   }
   if (response.data && response.data.current) {
-    state.claims.set(id, response.data.current);
+    remember(response.data.current);
     render();
   }
   // Keep the comment the person typed.
@@ -1100,23 +1295,27 @@ list.addEventListener("click", (event) => {
   const cardNode = event.target.closest(".card");
   if (!button || !cardNode) return;
   const id = Number(cardNode.dataset.claimId);
-  const c = state.claims.get(id);
   switch (button.dataset.action) {
     case "toggle":
       if (state.activeId === id) deactivate();
       else activate(id);
       break;
+    case "retry":
+      state.detailErrors.delete(id);
+      updateCards(id);
+      loadDetails(id);
+      break;
     case "edit":
-      startEdit(c);
+      startEdit(id);
       break;
     case "delete":
       state.confirmDeleteId = id;
-      renderPanel();
+      updateCards(id);
       cardEl(id)?.querySelector("[data-action=confirm-delete]")?.focus();
       break;
     case "cancel-delete":
       state.confirmDeleteId = null;
-      renderPanel();
+      updateCards(id);
       cardEl(id)?.querySelector("[data-action=delete]")?.focus();
       break;
     case "confirm-delete":
@@ -1128,8 +1327,17 @@ list.addEventListener("click", (event) => {
   }
 });
 
-function startEdit(c) {
-  if (!c) return;
+/** Open the form on a claim, once its details (rationale, sources, version) are here. */
+async function startEdit(id) {
+  if (!state.claims.has(id)) return;
+  const mode = state.formMode;
+  const c = await loadDetails(id);
+  if (!c) {
+    announce("This claim could not be loaded, so it cannot be edited yet.");
+    return;
+  }
+  // Something else opened the form while the details were on their way: leave it.
+  if (state.formMode !== mode) return;
   if (!c.permissions.edit) {
     announce("You cannot edit this claim.");
     showCardError(c.id, "You cannot edit this claim now.");
@@ -1208,8 +1416,9 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     if (!form.hidden) closeForm();
     else if (state.confirmDeleteId !== null) {
+      const id = state.confirmDeleteId;
       state.confirmDeleteId = null;
-      renderPanel();
+      updateCards(id);
     } else deactivate({ focusText: true });
     return;
   }
@@ -1222,7 +1431,7 @@ document.addEventListener("keydown", (event) => {
       step(-1);
       break;
     case "e":
-      if (state.activeId !== null) startEdit(state.claims.get(state.activeId));
+      if (state.activeId !== null) startEdit(state.activeId);
       else announce("Open a claim first (j or k), then press e to edit it.");
       break;
     case "n":
@@ -1244,17 +1453,20 @@ window.addEventListener("resize", () => {
 // ---------------------------------------------------------------------------
 // Start
 
-render();
-// For bench/browser_bench.py: a task queued from the next animation frame runs once
-// that frame, the first with the highlights, has been painted.
+// The highlights now; the side panel after the frame that shows them, so that the
+// cards (a thousand on a big article) do not hold up the text.
+renderText();
 requestAnimationFrame(() =>
   setTimeout(() => {
+    // For bench/browser_bench.py: a task queued from the next animation frame runs once
+    // that frame, the first with all the highlights, has been painted.
     performance.mark("highlights-painted");
     bodyEl.dataset.paintedMs = String(Math.round(performance.now()));
+    renderPanel();
+    const fromHash = /^#claim-(\d+)$/.exec(window.location.hash);
+    if (fromHash && state.claims.has(Number(fromHash[1]))) {
+      activate(Number(fromHash[1]), { focusCard: false });
+    }
+    document.documentElement.dataset.workspaceReady = "1";
   }),
 );
-const fromHash = /^#claim-(\d+)$/.exec(window.location.hash);
-if (fromHash && state.claims.has(Number(fromHash[1]))) {
-  activate(Number(fromHash[1]), { focusCard: false });
-}
-document.documentElement.dataset.workspaceReady = "1";
