@@ -7,12 +7,18 @@ as for a reviewer at work). The figure is ``performance.now()`` at the
 ``highlights-painted`` mark that workspace.js sets in the first task after the
 frame that shows the highlights, counted from the start of the navigation; the
 breakdown comes from the Navigation Timing entry.
+
+Beside it, in the same browser and interleaved load by load, the page's floor:
+the same HTML with its embedded claim list emptied on the way in (``page.route``),
+so the same article text, styles and module, and no highlight at all. What the
+highlights cost is the difference.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from bench.common import figure, median, say, write_json
@@ -47,6 +53,34 @@ READ_TIMINGS = """() => {
 }"""
 
 
+EMBEDDED_CLAIMS = re.compile(
+    r'(<script id="workspace-claims" type="application/json">).*?(</script>)', re.S
+)
+
+
+def load(context, url: str, *, floor: bool) -> dict[str, float]:
+    """One load in a new tab; with ``floor``, the page's claim list is emptied in transit."""
+    page = context.new_page()
+    if floor:
+
+        def without_claims(route) -> None:
+            response = route.fetch()
+            body, found = EMBEDDED_CLAIMS.subn(r"\1[]\2", response.text())
+            assert found == 1, "the page's embedded claim list was not found"
+            route.fulfill(response=response, body=body)
+
+        page.route(url, without_claims)
+    try:
+        page.goto(url, wait_until="load", timeout=120_000)
+        page.wait_for_function(
+            "document.getElementById('article-body').dataset.paintedMs !== undefined",
+            timeout=120_000,
+        )
+        return page.evaluate(READ_TIMINGS)
+    finally:
+        page.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True, type=Path)
@@ -64,6 +98,7 @@ def main() -> None:
 
     cookie = json.loads(args.cookie)
     runs: list[dict[str, float]] = []
+    floor_runs: list[dict[str, float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
@@ -74,22 +109,16 @@ def main() -> None:
                 [{"name": cookie["name"], "value": cookie["value"], "url": args.url}]
             )
             for n in range(args.repeat + 1):  # the first load warms the cache
-                page = context.new_page()
-                page.goto(args.url, wait_until="load", timeout=120_000)
-                page.wait_for_function(
-                    "document.getElementById('article-body').dataset.paintedMs !== undefined",
-                    timeout=120_000,
-                )
-                timings = page.evaluate(READ_TIMINGS)
-                page.close()
-                assert timings["claimsDrawn"] == args.claims, timings
-                if n:
-                    runs.append(timings)
+                for floor in (False, True):
+                    timings = load(context, args.url, floor=floor)
+                    assert timings["claimsDrawn"] == (0 if floor else args.claims), timings
+                    if n:
+                        (floor_runs if floor else runs).append(timings)
         finally:
             browser.close()
 
-    def med(key: str, since: str | None = None) -> float:
-        return median([r[key] - (r[since] if since else 0) for r in runs])
+    def med(key: str, since: str | None = None, of: list | None = None) -> float:
+        return median([r[key] - (r[since] if since else 0) for r in (of or runs)])
 
     result = {
         "painted_ms": med("painted"),
@@ -100,6 +129,10 @@ def main() -> None:
         "script_ms": med("scriptsDone", "domInteractive"),
         "paint_ms": med("painted", "scriptsDone"),
         "client_ms": med("painted", "responseEnd"),
+        "floor_client_ms": med("painted", "responseEnd", floor_runs),
+        "floor_parse_ms": med("domInteractive", "responseEnd", floor_runs),
+        "floor_script_ms": med("scriptsDone", "domInteractive", floor_runs),
+        "floor_paint_ms": med("painted", "scriptsDone", floor_runs),
         "marks": runs[0]["marks"],
         "claims_drawn": runs[0]["claimsDrawn"],
     }
@@ -111,6 +144,11 @@ def main() -> None:
         "claims".format(**result)
     )
     figure("Chromium: highlights painted after the HTML arrived", result["client_ms"], "ms")
+    figure(
+        "Chromium: the same page without claims (floor), painted after the HTML arrived",
+        result["floor_client_ms"],
+        "ms",
+    )
     write_json(args.out, result)
 
 
