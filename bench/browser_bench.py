@@ -19,9 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
-from bench.common import figure, median, say, write_json
+from bench.common import BENCH, figure, median, say, write_json
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -81,6 +82,68 @@ def load(context, url: str, *, floor: bool) -> dict[str, float]:
         page.close()
 
 
+# workspace.js builds the side panel right after it sets the mark, in the same task:
+# the first sample inside this function is where the first paint's work ends.
+AFTER_THE_MARK = "renderPanel"
+
+
+def inside(function: str, node_id: int | None, frames: dict, parent: dict) -> bool:
+    """Whether a profile node's stack holds a call of ``function``."""
+    while node_id is not None:
+        if frames[node_id]["functionName"] == function:
+            return True
+        node_id = parent.get(node_id)
+    return False
+
+
+def write_profile(context, url: str, path: Path, loads: int = 3) -> None:
+    """Chromium's sampling profiler over a few loads: self time per JavaScript function.
+
+    "(program)" is the browser's own work outside JavaScript (parsing HTML and CSS,
+    style, layout, paint); the rest is workspace.js, function by function. Samples
+    stop where the side panel starts to be built, just after the mark.
+    """
+    self_ms: Counter[str] = Counter()
+    cut = 0
+    for _ in range(loads):
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+        try:
+            page.goto(url, wait_until="load", timeout=120_000)
+            page.wait_for_function(
+                "document.getElementById('article-body').dataset.paintedMs !== undefined",
+                timeout=120_000,
+            )
+            profile = cdp.send("Profiler.stop")["profile"]
+        finally:
+            page.close()
+        frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+        parent = {kid: node["id"] for node in profile["nodes"] for kid in node.get("children", ())}
+        seen: Counter[str] = Counter()
+        for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+            if inside(AFTER_THE_MARK, node_id, frames, parent):
+                cut += 1
+                break
+            frame = frames[node_id]
+            where = frame["url"].rsplit("/", 1)[-1]
+            name = frame["functionName"] or "(anonymous)"
+            seen[f"{name} {where}:{frame['lineNumber'] + 1}" if where else name] += delta
+        for key, us in seen.items():
+            self_ms[key] += us / 1000 / loads
+    lines = [f"{ms:9.1f} ms  {key}" for key, ms in self_ms.most_common(40) if key != "(idle)"]
+    path.write_text(
+        f"# Chromium's sampling profiler over {loads} loads of {url.split('/', 3)[-1]} (cut\n"
+        f"# at the mark in {cut} of them): self time per function, per load. (program)\n"
+        "# is native work: parsing HTML and CSS, style, layout, paint. The profiler\n"
+        "# slows the page; bench/results.md has the unprofiled times.\n"
+        "# Written by bench/browser_bench.py.\n\n" + "\n".join(lines) + "\n"
+    )
+    say(f"  profile written to {path.relative_to(BENCH.parent)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True, type=Path)
@@ -114,6 +177,7 @@ def main() -> None:
                     assert timings["claimsDrawn"] == (0 if floor else args.claims), timings
                     if n:
                         (floor_runs if floor else runs).append(timings)
+            write_profile(context, args.url, BENCH / "profile-browser.txt")
         finally:
             browser.close()
 

@@ -478,7 +478,8 @@ def markdown(
         "",
         "Profiles of the slow paths: `bench/profile-export.txt`, "
         "`bench/profile-export-paged.txt`, `bench/profile-workspace.txt`, "
-        "`bench/profile-import.txt`, `bench/profile-load.txt` (pyinstrument).",
+        "`bench/profile-import.txt`, `bench/profile-load.txt` (pyinstrument); "
+        "`bench/profile-browser.txt` (Chromium's sampling profiler).",
         "",
     ]
     return "\n".join(lines)
