@@ -34,7 +34,7 @@ test: export DJANGO_DEBUG = true
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The benchmarks of issue 8 (about 20 minutes on 2 cores; bench/README.md): installs what
+# The benchmarks of issue 8 (11-15 minutes on 2 cores; bench/README.md): installs what
 # they need (the bench extra; Debian's wrk and chromium, as root), starts PostgreSQL if it
 # is down, and writes bench/results.md and bench/export.png. BENCH_ARGS=--quick tries it.
 bench: setup

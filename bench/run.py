@@ -55,7 +55,7 @@ class Sizes:
     large: datasets.Dataset
     big_article: datasets.Dataset
     repeat: int = 3  # runs of each short measurement (median reported)
-    repeat_large: int = 1  # runs at the large size, each ~2 min of export on 2 cores
+    repeat_large: int = 3  # runs at the large size (about 50 s of export each on 2 cores)
     workspace_gets: int = 15
     browser_loads: int = 7
     import_files: int = 10_000
