@@ -95,7 +95,7 @@ def test_every_shape_is_written_byte_for_byte_as_the_serializer_writes_it(claims
     assert items[3]["verdict"] is None and items[3]["author"] == "Ana Lima"
     assert items[3]["article"]["published_at"] == "2025-03-04T05:06:07.890123Z"
     assert items[3]["article"]["url"] == "https://news.example.org/a"
-    assert items[4] == {**items[4], "status": "retracted"} and "claim" not in items[4]
+    assert items[4]["status"] == "retracted" and "claim" not in items[4]
 
 
 def test_times_are_written_in_the_configured_time_zone(claims_of_every_shape, settings):
