@@ -72,7 +72,7 @@ CARRIER_FIELDS = {
 # Poke what a person could touch (inline handlers fire on synthetic events too), follow
 # any link whose scheme is not http(s), then audit the DOM and return the page's text.
 LOOK_JS = r"""
-(selector) => {
+async (selector) => {
   const SAFE = new Set(['http:', 'https:', 'mailto:']);
   const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data',
     'poster', 'background', 'srcset', 'lowsrc', 'dynsrc', 'codebase', 'cite', 'ping', 'to',
@@ -113,9 +113,16 @@ LOOK_JS = r"""
       el.focus?.({preventScroll: true});
     }
   }
+  let followed = 0;
   for (const a of document.querySelectorAll('a[href], area[href]')) {
-    if (unsafeUrl(a.getAttribute('href'))) a.click();
+    if (unsafeUrl(a.getAttribute('href'))) {
+      a.click();
+      followed += 1;
+    }
   }
+  // A javascript: URL runs in a task of its own, after this one: let it run (and be
+  // caught) before the audit returns and the page is left.
+  if (followed) await new Promise((resolve) => setTimeout(resolve, 100));
   for (const el of elements) {
     const tag = el.localName;
     if (BANNED.has(tag)) found.push('<' + tag + '> element');
