@@ -16,18 +16,17 @@ AWKWARD_LINES = [
     "Related Links(x)", "Original article: https://[::1", "Original: http://x.org/a b",
     "【Text by 】", "Disclaimer:", "\ufeff", "\x00", "\r", "𝐀😀🇨🇳", "\u2028\u2029",
 ]  # fmt: skip
-prose = st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1, max_size=200)
+# Every strategy draws only what UTF-8 (and so UTF-16) can encode: ``st.characters()``
+# without a codec includes lone surrogates, and then ``.encode`` fails inside the strategy.
+encodable = st.characters(codec="utf-8", exclude_characters="\x00")
+prose = st.text(alphabet=encodable, min_size=1, max_size=200)
 lines = st.lists(
     st.one_of(
         prose,
         prose,
-        st.text(min_size=0, max_size=200),
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=200),
         st.sampled_from(AWKWARD_LINES),
-        st.text(
-            alphabet=st.characters(codec="utf-8", exclude_characters="\x00"),
-            min_size=2000,
-            max_size=6000,
-        ),
+        st.text(alphabet=encodable, min_size=2000, max_size=6000),
     ),
     max_size=12,
 )
@@ -97,3 +96,15 @@ def test_an_overlong_file_name_is_refused_by_name():
     result = import_bytes(b"Headline\nBody.\nMore.", origin="n" * 501 + ".txt")
     assert result.status == FAILED
     assert "file name is longer than 500" in result.message
+
+
+def test_the_strategies_draw_only_encodable_text():
+    """A lone surrogate drawn by a strategy made the fuzz test fail about one run in ten."""
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(text=st.one_of(prose, texts))
+    def encodes(text):
+        text.encode("utf-8")
+        text.encode("utf-16")
+
+    encodes()
