@@ -1,56 +1,121 @@
-"""Who may do what: the table in DESIGN.md, written once and asked by admin, API and pages."""
+"""Who may do what: the table in DESIGN.md, written once and asked by admin, API and pages.
+
+Every rule takes the person either as a user or as their ``Capabilities``: a list
+of a thousand claims asks the user's permissions once and then decides each claim
+from its facts, by the same functions a single claim goes through.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
-from annotations.models import Claim
+from annotations.models import (
+    PRIVATE_STATUSES,
+    REVIEW_PERMISSION,
+    WORKSPACE_PERMISSION,
+    Claim,
+)
 
 EDITABLE_BY_AUTHOR = {Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED}
-PRIVATE = {Claim.Status.DRAFT}
+PRIVATE = set(PRIVATE_STATUSES)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What one person may do on the desk, asked of the permission system once."""
+
+    user_id: int | None
+    workspace: bool
+    editor: bool
+    retract: bool
+    assign: bool
+
+    @classmethod
+    def of(cls, user) -> Capabilities:
+        if not (user and user.is_authenticated):
+            return cls(None, False, False, False, False)
+        return cls(
+            user_id=user.pk,
+            workspace=user.has_perm(WORKSPACE_PERMISSION),
+            editor=user.has_perm(REVIEW_PERMISSION),
+            retract=user.has_perm("annotations.retract_claim"),
+            assign=user.has_perm("annotations.assign_claim"),
+        )
+
+
+class ClaimFacts(Protocol):
+    """What the rules read of a claim: a Claim, or a row-built ``facts_of_row``."""
+
+    pk: int
+    status: str
+    author_id: int
+    submitted_at: datetime | None
+    verdict_id: int | None
+    rationale: str
+    has_sources: bool
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """A claim's facts from a ``.values()`` row, for lists that never build instances."""
+
+    pk: int
+    status: str
+    author_id: int
+    submitted_at: datetime | None
+    verdict_id: int | None
+    rationale: str
+    has_sources: bool
+
+
+def capabilities(who) -> Capabilities:
+    return who if isinstance(who, Capabilities) else Capabilities.of(who)
 
 
 def is_editor(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("annotations.review_claim"))
+    return capabilities(user).editor
 
 
 def can_use_workspace(user) -> bool:
     """Reviewers, editors and admins: people who read articles and write claims."""
-    return bool(user and user.is_authenticated and user.has_perm("annotations.add_claim"))
+    return capabilities(user).workspace
 
 
-def can_read_claim(user, claim: Claim) -> bool:
+def can_read_claim(user, claim: ClaimFacts) -> bool:
     """Drafts are private to their author (and editors); everything else is shared on the desk."""
-    if not can_use_workspace(user):
+    who = capabilities(user)
+    if not who.workspace:
         return False
-    return claim.status not in PRIVATE or claim.author_id == user.pk or is_editor(user)
+    return claim.status not in PRIVATE or claim.author_id == who.user_id or who.editor
 
 
-def can_edit_claim(user, claim: Claim) -> bool:
-    if not can_use_workspace(user):
+def can_edit_claim(user, claim: ClaimFacts) -> bool:
+    who = capabilities(user)
+    if not who.workspace:
         return False
-    if is_editor(user):
+    if who.editor:
         return claim.status != Claim.Status.RETRACTED
-    return claim.author_id == user.pk and claim.status in EDITABLE_BY_AUTHOR
+    return claim.author_id == who.user_id and claim.status in EDITABLE_BY_AUTHOR
 
 
-def can_delete_claim(user, claim: Claim) -> bool:
+def can_delete_claim(user, claim: ClaimFacts) -> bool:
     """Only a draft that never entered review: once it has history, the history stays."""
     if claim.status != Claim.Status.DRAFT or claim.submitted_at is not None:
         return False
-    return can_use_workspace(user) and (claim.author_id == user.pk or is_editor(user))
+    who = capabilities(user)
+    return who.workspace and (claim.author_id == who.user_id or who.editor)
 
 
 def visible_claims(user, queryset=None):
-    """The claims this user may read, as a queryset filter."""
+    """The claims this user may read (``ClaimQuerySet.visible_to``)."""
     queryset = Claim.objects.all() if queryset is None else queryset
-    if not can_use_workspace(user):
-        return queryset.none()
-    if is_editor(user):
-        return queryset
-    return queryset.filter(~Q(status__in=PRIVATE) | Q(author_id=user.pk))
+    return queryset.visible_to(user)
 
 
 def people_with_perm(codename: str) -> QuerySet:

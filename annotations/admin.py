@@ -522,6 +522,7 @@ class ClaimAdmin(admin.ModelAdmin):
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "approved_at",
     ]
+    # The search box searches as ClaimQuerySet.search does everywhere (get_search_results).
     search_fields = ["claim", "exact", "rationale"]
     list_select_related = ["verdict", "article", "author", "assignee"]
     ordering = ["-updated_at", "-id"]
@@ -567,6 +568,10 @@ class ClaimAdmin(admin.ModelAdmin):
         # Drafts stay private to their authors (and editors), as everywhere else.
         queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
         return access.visible_claims(request.user, queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.search(term) if term else queryset), False
 
     @admin.display(description="article", ordering="article__title")
     def article_title(self, claim: Claim) -> str:

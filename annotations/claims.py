@@ -111,6 +111,8 @@ def claim_update(
     Changes to an approved claim are recorded as an event (a correction when the
     verdict changes).
     """
+    if not can_edit_claim(user, claim):
+        raise PermissionDenied(NOT_YOURS)  # before the version: no claim shown to who may not edit
     with transaction.atomic():
         current = lock_claim(claim.pk, version)
         if not can_edit_claim(user, current):
@@ -141,6 +143,8 @@ def claim_update(
 
 
 def claim_delete(*, claim: Claim, user, version: int | None) -> None:
+    if not can_delete_claim(user, claim):
+        raise PermissionDenied(CANNOT_DELETE)
     with transaction.atomic():
         current = lock_claim(claim.pk, version)
         if not can_delete_claim(user, current):
@@ -164,17 +168,13 @@ def _record_published_change(claim: Claim, user, before: dict, after: dict) -> N
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return
-    verdict_changed = "verdict" in changes
-    ClaimEvent.objects.create(
+    ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.EDIT,
-        from_status=claim.status,
-        to_status=claim.status,
         comment="Changed after approval: " + ", ".join(sorted(changes)),
         changes=changes,
-        is_correction=verdict_changed,
-        previous_verdict=(before["verdict"] or "") if verdict_changed else "",
+        correction_of=(before["verdict"] or "") if "verdict" in changes else None,
     )
 
 

@@ -63,9 +63,6 @@ _TIME_LINE = re.compile(r"^time\s*[:：].*$", re.IGNORECASE)
 _ORIGINAL = re.compile(r"^original(?:\s+article)?\s*[:：]\s*(https?://\S+)\s*$", re.IGNORECASE)
 _BYLINE = re.compile(r"^[【\[]\s*((?:text|written|words)?\s*by\s+.+?)\s*[】\]]$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’」)]*\s+")
-_CAPTION = re.compile(
-    r"[.!?”\"]\s+(?:Source:\s.+|Photo:\s.+|[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*){0,3})$"
-)
 
 
 class ArticleImportError(Exception):
@@ -185,17 +182,6 @@ def parse(raw_text: str) -> ParsedArticle:
         source_url=source_url[:1000],
         body="\n".join(content),
     )
-
-
-def classify_paragraph(article: Article, offset: int, text: str) -> str:
-    """How the reviewer page should show a paragraph: headline, subtitle, caption or text."""
-    if offset == 0 and text == article.title:
-        return "headline"
-    if article.subtitle and text == article.subtitle and offset == len(article.title) + 1:
-        return "subtitle"
-    if len(text) <= 160 and _CAPTION.search(text) and not text.endswith((".", "!", "?", "”")):
-        return "caption"
-    return "text"
 
 
 def import_bytes(data: bytes, *, origin: str, user=None, update: bool = False) -> ImportResult:

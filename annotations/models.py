@@ -142,9 +142,62 @@ class Verdict(models.Model):
             touch_claims(self.claims.all())  # exported claims embed the verdict's label
 
 
+# The permissions that make someone a reviewer (may use the workspace) and an editor
+# (may review). Groups grant them (migration 0002); access.py asks them.
+WORKSPACE_PERMISSION = "annotations.add_claim"
+REVIEW_PERMISSION = "annotations.review_claim"
+
+
+def claim_slug(text: str) -> str:
+    """The words of a claim as the last part of its public address."""
+    return slugify(text)[:80].strip("-") or "claim"
+
+
 def touch_claims(claims: models.QuerySet) -> None:
     """Move claims' ``updated_at`` so that incremental sync sends them again."""
     claims.update(updated_at=timezone.now())
+
+
+class ClaimQuerySet(models.QuerySet):
+    """The read rules, spelled once: what is published, who may see what, what matches.
+
+    The export, the public pages, the workspace and the admin all call these, so a
+    claim is "published" or "visible" by the same definition everywhere.
+    """
+
+    def approved(self) -> ClaimQuerySet:
+        """Published now: what the export and the public lists show."""
+        return self.filter(status=Claim.Status.APPROVED)
+
+    def published_once(self) -> ClaimQuerySet:
+        """Approved, or withdrawn after publication (the export's tombstones).
+
+        Approval sets ``approved_at`` and nothing clears it.
+        """
+        return self.filter(Q(status=Claim.Status.APPROVED) | Q(approved_at__isnull=False))
+
+    def public_pages(self) -> ClaimQuerySet:
+        """Claims with a public page: approved, or retracted (with a notice)."""
+        return self.filter(status__in=PUBLIC_PAGE_STATUSES)
+
+    def visible_to(self, user) -> ClaimQuerySet:
+        """The claims ``user`` may read on the desk: drafts are private to their
+        author and editors; people outside the desk see nothing."""
+        if not (user and user.is_authenticated and user.has_perm(WORKSPACE_PERMISSION)):
+            return self.none()
+        if user.has_perm(REVIEW_PERMISSION):
+            return self
+        return self.filter(~Q(status__in=PRIVATE_STATUSES) | Q(author_id=user.pk))
+
+    def from_publisher(self, publisher: str) -> ClaimQuerySet:
+        """Claims on articles from ``publisher`` (case-insensitive, whole name)."""
+        return self.filter(article__publisher__iexact=publisher)
+
+    def search(self, text: str) -> ClaimQuerySet:
+        """Claims whose wording, quote or rationale contains ``text`` (case-insensitive)."""
+        return self.filter(
+            Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
+        )
 
 
 class Claim(models.Model):
@@ -196,6 +249,8 @@ class Claim(models.Model):
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["article_id", "start", "end", "id"]
         permissions = [
@@ -224,13 +279,22 @@ class Claim(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.claim)[:80].strip("-") or "claim"
+        return claim_slug(self.claim)
+
+    @property
+    def has_sources(self) -> bool:
+        """Whether it cites a source (reads prefetched sources when a list has them)."""
+        return bool(self.sources.all())
 
     def clean(self) -> None:
         from annotations.spans import validate_span
 
         if self.article_id is not None:
             validate_span(self.article.body, self.start, self.end)
+
+
+PUBLIC_PAGE_STATUSES = (Claim.Status.APPROVED, Claim.Status.RETRACTED)
+PRIVATE_STATUSES = (Claim.Status.DRAFT,)
 
 
 class Source(models.Model):
@@ -261,6 +325,38 @@ class AppendOnlyError(Exception):
 
 
 class ClaimEventQuerySet(models.QuerySet):
+    def record(
+        self,
+        *,
+        claim: Claim,
+        actor,
+        kind: str,
+        comment: str = "",
+        changes: dict | None = None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        correction_of: str | None = None,
+        at=None,
+    ) -> ClaimEvent:
+        """Append one event to ``claim``'s history: the one place events are made.
+
+        ``from_status``/``to_status`` default to the claim's status (an edit or an
+        assignment changes none). ``correction_of`` is the verdict label a published
+        claim had before this step; passing it marks the event as a correction.
+        """
+        return self.create(
+            claim=claim,
+            actor=actor,
+            kind=kind,
+            from_status=claim.status if from_status is None else from_status,
+            to_status=claim.status if to_status is None else to_status,
+            comment=(comment or "").strip(),
+            changes=changes or {},
+            is_correction=correction_of is not None,
+            previous_verdict=correction_of or "",
+            at=at or timezone.now(),
+        )
+
     def update(self, **kwargs):
         raise AppendOnlyError("Claim events are an audit trail: they cannot be changed.")
 

@@ -1,7 +1,7 @@
 """The public fact-check pages: no login, only published (approved or withdrawn) claims.
 
-A claim page embeds the same ClaimReview the API exports (``formats.claimreview``),
-so the page and the feed can never disagree.
+A check page is built by the export's own builder (``publishing.rows``) and embeds
+the ClaimReview the API exports for it, so the page and the feed can never disagree.
 """
 
 from __future__ import annotations
@@ -9,25 +9,21 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.api.formats import claimreview
-from annotations.api.serializers import claim_queryset, public_base, scale_bounds
-from annotations.importers import classify_paragraph
-from annotations.models import Article, Claim, Verdict
+from annotations.models import Article, Claim, Verdict, claim_slug
+from annotations.publishing.claimreview import claimreview
+from annotations.publishing.paragraphs import classify_paragraph
+from annotations.publishing.rows import ClaimBuilder, claim_rows
+from annotations.publishing.scale import verdict_scale
+from annotations.publishing.uris import Links, check_path
 from annotations.spans import segments
 
-PUBLISHED = [Claim.Status.APPROVED, Claim.Status.RETRACTED]
 CHECKS_PER_PAGE = 20
-
-
-def check_path(claim: Claim) -> str:
-    return reverse("checks:detail", args=[claim.pk, claim.slug])
 
 
 def json_ld(data: dict) -> SafeString:
@@ -38,7 +34,7 @@ def json_ld(data: dict) -> SafeString:
 
 def check_list(request: HttpRequest) -> HttpResponse:
     checks = (
-        Claim.objects.filter(status=Claim.Status.APPROVED)
+        Claim.objects.approved()
         .select_related("article", "verdict")
         .only(
             "id",
@@ -61,11 +57,9 @@ def check_list(request: HttpRequest) -> HttpResponse:
     if verdict:
         checks = checks.filter(verdict__slug=verdict)
     if publisher:
-        checks = checks.filter(article__publisher=publisher)
+        checks = checks.from_publisher(publisher)
     if query:
-        checks = checks.filter(
-            Q(claim__icontains=query) | Q(exact__icontains=query) | Q(rationale__icontains=query)
-        )
+        checks = checks.search(query)
     page = Paginator(checks, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
     publishers = (
         Article.objects.filter(claims__status=Claim.Status.APPROVED)
@@ -84,51 +78,64 @@ def check_list(request: HttpRequest) -> HttpResponse:
             "verdict": verdict,
             "publisher": publisher,
             "query": query,
-            "canonical": public_base() + reverse("checks:list"),
+            "canonical": Links.for_request(request).base + reverse("checks:list"),
         },
     )
 
 
 def check_redirect(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     """The stable URI (/checks/<id>/) and old slugs lead to the current URL."""
-    claim = get_object_or_404(Claim.objects.only("id", "claim", "status"), pk=pk)
-    if claim.status not in PUBLISHED:
-        raise Http404("No published fact-check here.")
-    return redirect(check_path(claim), permanent=True)
+    claim = get_object_or_404(Claim.objects.public_pages().only("id", "claim"), pk=pk)
+    return redirect(check_path(claim.pk, claim.slug), permanent=True)
 
 
 def check_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    claim = get_object_or_404(claim_queryset().filter(status__in=PUBLISHED), pk=pk)
-    if slug != claim.slug:
-        return redirect(check_path(claim), permanent=True)
-    context: dict = {}
-    worst, best = scale_bounds(context)
-    withdrawn = claim.status == Claim.Status.RETRACTED
+    row = claim_rows(Claim.objects.public_pages()).filter(pk=pk).first()
+    if row is None:
+        raise Http404("No published fact-check here.")
+    canonical_slug = claim_slug(row["claim"])
+    if slug != canonical_slug:
+        return redirect(check_path(pk, canonical_slug), permanent=True)
+    links = Links.for_request(request)
+    worst, best = verdict_scale()[1]
+    check = ClaimBuilder((worst, best), links).build_one(row)
+    withdrawn = row["status"] == Claim.Status.RETRACTED
     return render(
         request,
         "checks/detail.html",
         {
-            "claim": claim,
+            "check": check,
             "withdrawn": withdrawn,
+            "retracted_at": row["retracted_at"],
+            "retraction_reason": row["retraction_reason"],
+            "verdict_description": row["verdict__description"],
             "worst": worst,
             "best": best,
-            "json_ld": None if withdrawn else json_ld(claimreview(claim, scale=(worst, best))),
-            "canonical": public_base() + check_path(claim),
-            "article_path": reverse("checks:article", args=[claim.article_id]),
+            "json_ld": None if withdrawn else json_ld(claimreview(check)),
+            "canonical": links.base + check_path(pk, canonical_slug),
+            "article_path": reverse("checks:article", args=[row["article_id"]]),
+            "original_url": row["article__source_url"],
         },
     )
 
 
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def published_article(pk: int) -> tuple[Article, list[Claim]]:
+    """The article and its approved checks in text order; 404 if it has none."""
     article = get_object_or_404(Article, pk=pk)
     checks = list(
-        Claim.objects.filter(article=article, status=Claim.Status.APPROVED)
+        Claim.objects.approved()
+        .filter(article=article)
         .select_related("verdict")
         .only("id", "start", "end", "claim", "verdict__label", "verdict__colour", "verdict__slug")
         .order_by("start", "end", "id")
     )
     if not checks:
         raise Http404("This article has no published fact-checks.")
+    return article, checks
+
+
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article, checks = published_article(pk)
     spans = [(c.start, c.end) for c in checks]
     paragraphs = []
     for offset, text in article.paragraphs():
@@ -144,7 +151,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         kind = classify_paragraph(article, offset, text)
         paragraphs.append({"kind": kind, "pieces": pieces})
     for check in checks:
-        check.path = check_path(check)
+        check.path = check_path(check.pk, check.slug)
     return render(
         request,
         "checks/article.html",
@@ -152,6 +159,15 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "paragraphs": paragraphs,
             "checks": checks,
-            "canonical": public_base() + reverse("checks:article", args=[article.pk]),
+            "canonical": Links.for_request(request).article(article.pk),
+            "text_url": reverse("checks:article-text", args=[article.pk]),
         },
     )
+
+
+def article_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article's cleaned text, exactly: what a Web Annotation's selectors index."""
+    article, _ = published_article(pk)
+    response = HttpResponse(article.body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="article-{article.pk}.txt"'
+    return response

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", published.check_redirect, name="uri"),
     path("<int:pk>/<slug:slug>/", published.check_detail, name="detail"),
     path("articles/<int:pk>/", published.article_detail, name="article"),
+    path("articles/<int:pk>/text", published.article_text, name="article-text"),
 ]

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotations import access, workflow
-from annotations.importers import classify_paragraph
 from annotations.models import Article, Claim, Source, Verdict
-from annotations.workspace import lean_claims
+from annotations.publishing.paragraphs import laid_out
+from annotations.publishing.workspace import lean_claims
 
 ARTICLES_PER_PAGE = 25
 
@@ -42,27 +42,24 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The workspace: the article with its claims, which the page's module then edits via the API.
 
     The claims are embedded (as a JSON data block) so the page draws every highlight
-    without a second round trip, but only as a lean list (annotations/workspace.py):
+    without a second round trip, but only as a lean list (``publishing.workspace``):
     an opened card fetches the claim's details from the API. A fixed number of queries.
     """
     if not access.can_use_workspace(request.user):
         raise PermissionDenied("You need reviewer or editor rights to use the workspace.")
     article = get_object_or_404(Article.objects.select_related("assignee"), pk=pk)
     workflow.article_opened(article=article, user=request.user)
-    paragraphs = [
-        {"offset": offset, "text": text, "kind": classify_paragraph(article, offset, text)}
-        for offset, text in article.paragraphs()
-    ]
+    paragraphs = laid_out(article)
     verdicts = list(Verdict.objects.all())
-    # "/api/v1/claims/0/" → "/api/v1/claims/{id}/": the page fills in the id.
+    # ".../claims/0/" → ".../claims/{id}/": the page fills in the id.
     per_claim = {
         name: reverse(f"api:{name}", args=[0]).replace("/0/", "/{id}/")
-        for name in ("claim-detail", "claim-transitions")
+        for name in ("workspace-claim", "claim-transitions")
     }
     workspace = {
         "articleId": article.pk,
         "claimsUrl": reverse("api:article-claims", args=[article.pk]),
-        "claimUrl": per_claim["claim-detail"],
+        "claimUrl": per_claim["workspace-claim"],
         "transitionsUrl": per_claim["claim-transitions"],
         "userId": request.user.pk,
         "verdicts": [
@@ -82,6 +79,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Claim.Status.choices,
         "stances": Source.Stance.choices,
         "workspace": workspace,
-        "claims": lean_claims(request.user, article, verdicts),
+        "claims": lean_claims(request.user, article.pk, {v.pk: v.slug for v in verdicts}),
     }
     return render(request, "annotations/article_detail.html", context)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.access import can_use_workspace, is_editor
+from annotations.access import ClaimFacts, can_use_workspace, capabilities, is_editor
 from annotations.claims import StaleVersion, lock_claim
 from annotations.models import Article, Claim, ClaimEvent
 
@@ -67,7 +67,7 @@ FOUR_EYES = (
     "(four-eyes rule)."
 )
 WRONG_STATE = "A claim that is {state} cannot be {done}; this is possible only from {allowed}."
-NEEDS_COMMENT = "Say why: a comment is required to {label} a claim."
+NEEDS_COMMENT = "Say why: a comment is required to {label}."
 SUBMIT_INCOMPLETE = "Before submitting, add {missing}."
 UNKNOWN_ACTION = "Unknown action {action!r}; choose one of {choices}."
 ARTICLE_NOT_DONE = (
@@ -88,32 +88,25 @@ DONE = {
 }
 
 
-def check_transition(user, claim: Claim, action: str, comment: str = "") -> Transition:
-    """Raise TransitionError unless ``user`` may apply ``action`` to ``claim`` now."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionError(
-            UNKNOWN_ACTION.format(action=action, choices=", ".join(TRANSITIONS)), "unknown"
-        )
+def check_transition(user, claim: ClaimFacts, action: str, comment: str = "") -> Transition:
+    """Raise TransitionError unless ``user`` may apply ``action`` to ``claim`` now.
+
+    ``user`` may be a user or their ``access.Capabilities``; ``claim`` a Claim or
+    the facts of a row (``access.RowFacts``): lists decide every claim by this one rule.
+    """
+    who = capabilities(user)
+    transition = check_role(who, claim, action)
     label = transition.label.lower()
-    if transition.action == "retract":
-        permitted = user.has_perm("annotations.retract_claim")
-    else:
-        permitted = is_editor(user)
-    if transition.editor_only and not permitted:
-        raise TransitionError(NOT_PERMITTED.format(label=label), "forbidden")
-    if not transition.editor_only and claim.author_id != user.pk and not is_editor(user):
-        raise TransitionError(NOT_AUTHOR.format(label=label), "forbidden")
-    if transition.four_eyes and claim.author_id == user.pk:
-        raise TransitionError(FOUR_EYES.format(label=label), "four_eyes")
     if claim.status not in transition.sources:
         allowed = " or ".join(Claim.Status(s).label.lower() for s in sorted(transition.sources))
         raise TransitionError(
             WRONG_STATE.format(
-                state=claim.get_status_display().lower(), done=DONE[action], allowed=allowed
+                state=Claim.Status(claim.status).label.lower(), done=DONE[action], allowed=allowed
             ),
             "state",
         )
+    if transition.four_eyes and claim.author_id == who.user_id:
+        raise TransitionError(FOUR_EYES.format(label=label), "four_eyes")
     if transition.needs_comment and not (comment or "").strip():
         raise TransitionError(NEEDS_COMMENT.format(label=label), "comment")
     if action == "submit":
@@ -122,25 +115,66 @@ def check_transition(user, claim: Claim, action: str, comment: str = "") -> Tran
             missing.append("a verdict")
         if not claim.rationale.strip():
             missing.append("a rationale")
-        if not claim.sources.all():  # uses prefetched sources when a list has them
+        if not claim.has_sources:
             missing.append("at least one source")
         if missing:
-            raise TransitionError(
-                SUBMIT_INCOMPLETE.format(missing=", ".join(missing)), "incomplete"
-            )
+            raise TransitionError(SUBMIT_INCOMPLETE.format(missing=and_list(missing)), "incomplete")
     return transition
 
 
-def allowed_actions(user, claim: Claim) -> list[Transition]:
-    """The transitions this user could apply now (comments aside), for buttons."""
-    allowed = []
+def check_role(user, claim: ClaimFacts, action: str) -> Transition:
+    """The part of ``check_transition`` about who may make this move at all."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionError(
+            UNKNOWN_ACTION.format(action=action, choices=", ".join(TRANSITIONS)), "unknown"
+        )
+    who = capabilities(user)
+    label = transition.label.lower()
+    permitted = who.retract if transition.action == "retract" else who.editor
+    if transition.editor_only and not permitted:
+        raise TransitionError(NOT_PERMITTED.format(label=label), "forbidden")
+    if not transition.editor_only and claim.author_id != who.user_id and not who.editor:
+        raise TransitionError(NOT_AUTHOR.format(label=label), "forbidden")
+    return transition
+
+
+def and_list(items: list[str]) -> str:
+    """ "a, b and c": how a person lists what is missing."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Refusals a person can act on (complete the claim; ask another editor): the page shows
+# these actions disabled, with the reason, rather than hiding them.
+SHOWN_WHEN_BLOCKED = {"incomplete", "four_eyes"}
+
+
+@dataclass(frozen=True)
+class Blocked:
+    action: str
+    reason: str
+
+
+def available_actions(user, claim: ClaimFacts) -> tuple[list[Transition], list[Blocked]]:
+    """The transitions ``user`` could apply now (comments aside), and those that apply
+    to the claim's state but are refused for a reason the user can do something about."""
+    allowed: list[Transition] = []
+    blocked: list[Blocked] = []
+    who = capabilities(user)
     for action, transition in TRANSITIONS.items():
         try:
-            check_transition(user, claim, action, comment="-")
-        except TransitionError:
+            check_transition(who, claim, action, comment="-")
+        except TransitionError as exc:
+            if exc.code in SHOWN_WHEN_BLOCKED:
+                blocked.append(Blocked(action, exc.message))
             continue
         allowed.append(transition)
-    return allowed
+    return allowed, blocked
+
+
+def allowed_actions(user, claim: ClaimFacts) -> list[Transition]:
+    """The transitions this user could apply now (comments aside), for buttons."""
+    return available_actions(user, claim)[0]
 
 
 def claim_transition(
@@ -152,6 +186,9 @@ def claim_transition(
     Without it, the claim must still be in the state the caller saw (``claim.status``).
     """
     seen_status = claim.status
+    # Who may not make this move at all hears so before any version check, which would
+    # otherwise answer with the claim as it now is.
+    check_role(user, claim, action)
     with transaction.atomic():
         current = lock_claim(claim.pk, version)
         if version is None and current.status != seen_status:
@@ -160,16 +197,8 @@ def claim_transition(
         now = timezone.now()
         previous = current.status
         current.status = transition.target
-        event = ClaimEvent(
-            claim=current,
-            actor=user,
-            kind=ClaimEvent.Kind.TRANSITION,
-            from_status=previous,
-            to_status=transition.target,
-            comment=(comment or "").strip(),
-            at=now,
-        )
         update_fields = ["status", "updated_at"]
+        correction_of = None
         if action == "submit":
             current.submitted_at = now
             update_fields.append("submitted_at")
@@ -177,13 +206,21 @@ def claim_transition(
             current.approved_by, current.approved_at = user, now
             update_fields += ["approved_by", "approved_at"]
         elif action == "retract":
-            current.retracted_at, current.retraction_reason = now, event.comment
+            current.retracted_at, current.retraction_reason = now, (comment or "").strip()
             update_fields += ["retracted_at", "retraction_reason"]
-            event.is_correction = True
-            event.previous_verdict = current.verdict.label if current.verdict_id else ""
+            correction_of = current.verdict.label if current.verdict_id else ""
         current.updated_at = now
         current.save(update_fields=update_fields)
-        event.save()
+        ClaimEvent.objects.record(
+            claim=current,
+            actor=user,
+            kind=ClaimEvent.Kind.TRANSITION,
+            from_status=previous,
+            to_status=transition.target,
+            comment=comment,
+            correction_of=correction_of,
+            at=now,
+        )
     return current
 
 
@@ -196,12 +233,10 @@ def claim_assign(*, claim: Claim, user, assignee) -> Claim:
         current = lock_claim(claim.pk, None)
         current.assignee = assignee
         current.save(update_fields=["assignee"])
-        ClaimEvent.objects.create(
+        ClaimEvent.objects.record(
             claim=current,
             actor=user,
             kind=ClaimEvent.Kind.ASSIGNMENT,
-            from_status=current.status,
-            to_status=current.status,
             comment=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
             changes={"assignee": assignee.get_username() if assignee else None},
         )
@@ -251,9 +286,11 @@ def article_mark_done(*, article: Article, user) -> Article:
 
 __all__ = [
     "TRANSITIONS",
+    "Blocked",
     "StaleVersion",
     "TransitionError",
     "allowed_actions",
+    "available_actions",
     "article_assign",
     "article_mark_done",
     "check_article_done",

@@ -31,7 +31,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
 
-    from annotations.api.export import STREAM_CHUNK
+    from annotations.publishing.jsonlines import STREAM_CHUNK
     from annotations.models import Article, Claim
 
     user = User.objects.get(username="bench-reviewer")

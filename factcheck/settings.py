@@ -161,7 +161,8 @@ FACTCHECK_ORG_NAME = envstr("FACTCHECK_ORG_NAME", "Factcheck Desk (demo)")
 FACTCHECK_ORG_URL = envstr("FACTCHECK_ORG_URL", "https://factcheck.example.org/")
 FACTCHECK_ORG_LOGO = envstr("FACTCHECK_ORG_LOGO", "https://factcheck.example.org/logo.png")
 # Absolute base of the public site, used for stable claim URIs in the export.
-FACTCHECK_PUBLIC_BASE_URL = envstr("FACTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Unset: the scheme, host and port each request was served on (commands: 127.0.0.1:8000).
+FACTCHECK_PUBLIC_BASE_URL = envstr("FACTCHECK_PUBLIC_BASE_URL")
 FACTCHECK_EXPORT_ANONYMOUS = envbool("FACTCHECK_EXPORT_ANONYMOUS", False)
 
 REST_FRAMEWORK = {
@@ -194,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "annotations.models.Claim.Status"},
 }
 
 # Login throttling: lock an account/IP pair out after repeated failures.

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from annotations.claims import claim_create
 from annotations.importers import import_bytes
-from annotations.models import Claim, ClaimEvent, Source, Verdict
+from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
 from annotations.workflow import claim_transition
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def payload(article, text=SENTENCE, **extra) -> dict:
 
 def create(user, article, **extra) -> dict:
     response = api(user).post(
-        f"/api/v1/articles/{article.pk}/claims/", payload(article, **extra), format="json"
+        f"/api/v1/workspace/articles/{article.pk}/claims/", payload(article, **extra), format="json"
     )
     assert response.status_code == 201, response.json()
     return response.json()
@@ -73,7 +73,12 @@ def test_a_reviewer_creates_a_claim_with_two_sources(reviewer, article):
     assert [s["title"] for s in data["sources"]] == ["FT report", "Denial"]
     assert data["sources"][1]["accessed_on"] == "2026-11-20"
     assert data["status"] == "draft" and data["version"] == 1
-    assert data["permissions"] == {"edit": True, "delete": True, "actions": ["submit"]}
+    assert data["permissions"] == {
+        "edit": True,
+        "delete": True,
+        "actions": ["submit"],
+        "blocked": [],
+    }
     assert claim.author == reviewer
 
 
@@ -88,7 +93,11 @@ def test_white_space_around_a_selection_is_trimmed_by_the_server(reviewer, artic
     end = start + 1 + len(SENTENCE) + 1  # …and the space after the selection
     assert article.body[start:end] == f"\n{SENTENCE} "
     body = {"start": start, "end": end, "verdict": None}
-    data = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json").json()
+    data = (
+        api(reviewer)
+        .post(f"/api/v1/workspace/articles/{article.pk}/claims/", body, format="json")
+        .json()
+    )
     assert data["quote"]["exact"] == SENTENCE
     assert (data["quote"]["start"], data["quote"]["end"]) == (start + 1, end - 1)
 
@@ -148,7 +157,9 @@ def test_bad_input_gets_a_readable_400_and_writes_nothing(
     body.update({k: v for k, v in change.items() if v is not None or k == "start"})
     for key in [k for k, v in change.items() if v is None and k != "start"]:
         body.pop(key)
-    response = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json")
+    response = api(reviewer).post(
+        f"/api/v1/workspace/articles/{article.pk}/claims/", body, format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert message in str(response.json()[field])
@@ -158,13 +169,15 @@ def test_bad_input_gets_a_readable_400_and_writes_nothing(
 def test_a_span_of_only_white_space_is_refused(reviewer, article):
     newline = article.body.index("\n")
     body = {"start": newline, "end": newline + 1}
-    response = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", body, format="json")
+    response = api(reviewer).post(
+        f"/api/v1/workspace/articles/{article.pk}/claims/", body, format="json"
+    )
     assert response.status_code == 400
     assert "only white space" in response.json()["start"][0]
 
 
 def test_a_missing_article_is_404(reviewer):
-    response = api(reviewer).post("/api/v1/articles/999/claims/", {"start": 0, "end": 3})
+    response = api(reviewer).post("/api/v1/workspace/articles/999/claims/", {"start": 0, "end": 3})
     assert response.status_code == 404
 
 
@@ -176,7 +189,7 @@ def test_the_author_edits_text_verdict_span_and_sources_in_one_request(reviewer,
     first, second = data["sources"]
     new_span = span(article, "advanced chip production line")
     response = api(reviewer).patch(
-        f"/api/v1/claims/{data['id']}/",
+        f"/api/v1/workspace/claims/{data['id']}/",
         {
             **new_span,
             "claim": "The line is advanced",
@@ -208,14 +221,14 @@ def test_the_author_edits_text_verdict_span_and_sources_in_one_request(reviewer,
     assert updated["verdict"]["slug"] == "unproven"
     assert [s["title"] for s in updated["sources"]] == ["Denial (updated)", "FT report", ""]
     assert [s["id"] for s in updated["sources"]][:2] == [second["id"], first["id"]]
-    assert response["ETag"] == f'"claim-{data["id"]}-v2"'
+    assert response["ETag"].startswith(f'"claim-{data["id"]}-v2-')
 
 
 def test_sources_not_named_are_removed(reviewer, article):
     data = create(reviewer, article)
     keep = data["sources"][0]
     response = api(reviewer).patch(
-        f"/api/v1/claims/{data['id']}/",
+        f"/api/v1/workspace/claims/{data['id']}/",
         {"version": 1, "sources": [{"id": keep["id"], "url": keep["url"]}]},
         format="json",
     )
@@ -226,7 +239,7 @@ def test_sources_not_named_are_removed(reviewer, article):
 def test_one_bad_source_leaves_everything_as_it_was(reviewer, article):
     data = create(reviewer, article)
     response = api(reviewer).patch(
-        f"/api/v1/claims/{data['id']}/",
+        f"/api/v1/workspace/claims/{data['id']}/",
         {
             "version": 1,
             "claim": "changed",
@@ -246,7 +259,7 @@ def test_one_bad_source_leaves_everything_as_it_was(reviewer, article):
 
 def test_a_stale_version_field_gets_409_with_the_current_claim(reviewer, article):
     data = create(reviewer, article)
-    url = f"/api/v1/claims/{data['id']}/"
+    url = f"/api/v1/workspace/claims/{data['id']}/"
     assert (
         api(reviewer).patch(url, {"claim": "first", "version": 1}, format="json").status_code == 200
     )
@@ -260,7 +273,7 @@ def test_a_stale_version_field_gets_409_with_the_current_claim(reviewer, article
 
 def test_a_stale_if_match_gets_412(reviewer, article):
     data = create(reviewer, article)
-    url = f"/api/v1/claims/{data['id']}/"
+    url = f"/api/v1/workspace/claims/{data['id']}/"
     fresh = api(reviewer).get(url)["ETag"]
     assert (
         api(reviewer).patch(url, {"claim": "a"}, format="json", HTTP_IF_MATCH=fresh).status_code
@@ -271,9 +284,91 @@ def test_a_stale_if_match_gets_412(reviewer, article):
     assert response.json()["current"]["claim"] == "a"
 
 
+def test_the_etag_changes_when_the_article_title_or_the_verdict_label_does(reviewer, article):
+    """Defect: the ETag named only id and version, so a renamed article or verdict label
+    answered 304 to a copy that showed the old words."""
+    data = create(reviewer, article)
+    url = f"/api/v1/workspace/claims/{data['id']}/"
+    etag = api(reviewer).get(url)["ETag"]
+    assert api(reviewer).get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Article.objects.filter(pk=article.pk).update(title="A corrected headline")
+    response = api(reviewer).get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response.json()["article"]["title"] == "A corrected headline"
+    etag = response["ETag"]
+    Verdict.objects.filter(slug="mostly-false").update(label="Largely false")
+    response = api(reviewer).get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response.json()["verdict"]["label"] == "Largely false"
+
+
+def test_the_etag_covers_what_the_reader_may_do(reviewer, editor, article):
+    data = create(reviewer, article)
+    claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
+    url = f"/api/v1/workspace/claims/{data['id']}/"
+    mine, theirs = api(reviewer).get(url)["ETag"], api(editor).get(url)["ETag"]
+    assert mine != theirs  # the same claim, but the body says different things about rights
+
+
+def test_another_claims_etag_is_refused_not_read_as_a_version(reviewer, article):
+    """Defect: If-Match "claim-99-v3" sent to claim 7 counted as version 3."""
+    first, second = create(reviewer, article), create(reviewer, article, claim="Another")
+    url = f"/api/v1/workspace/claims/{first['id']}/"
+    foreign = api(reviewer).get(f"/api/v1/workspace/claims/{second['id']}/")["ETag"]
+    response = api(reviewer).patch(url, {"claim": "x"}, format="json", HTTP_IF_MATCH=foreign)
+    assert response.status_code == 412
+    assert f"belongs to claim {second['id']}" in response.json()["detail"]
+    assert response.json()["current"]["id"] == first["id"]
+    legacy = f'"claim-{second["id"]}-v1"'
+    response = api(reviewer).delete(url, HTTP_IF_MATCH=legacy)
+    assert response.status_code == 412
+    assert Claim.objects.filter(pk=first["id"]).exists()
+
+
+@pytest.mark.parametrize(
+    "header", ['"claim-1-v' + "9" * 5000 + '"', "claim-1-v1", '"something else"', "*"]
+)
+def test_an_if_match_that_is_not_our_etag_is_a_400_not_a_500(reviewer, article, header):
+    data = create(reviewer, article)
+    url = f"/api/v1/workspace/claims/{data['id']}/"
+    for response in [
+        api(reviewer).patch(url, {"claim": "x"}, format="json", HTTP_IF_MATCH=header),
+        api(reviewer).delete(url, HTTP_IF_MATCH=header),
+        api(reviewer).post(
+            f"{url}transitions/", {"action": "submit"}, format="json", HTTP_IF_MATCH=header
+        ),
+    ]:
+        assert response.status_code == 400, response.content
+        assert "Send the ETag you read" in response.json()["If-Match"][0]
+
+
+def test_a_huge_version_field_is_a_400(reviewer, article):
+    data = create(reviewer, article)
+    url = f"/api/v1/workspace/claims/{data['id']}/"
+    response = api(reviewer).patch(url, {"claim": "x", "version": "9" * 5000}, format="json")
+    assert response.status_code == 400
+    assert "whole number" in response.json()["version"][0]
+
+
+def test_someone_who_may_not_edit_hears_so_before_any_version_check(reviewer, reviewer2, article):
+    """A stale version from a reader without the right got 409 with the claim first."""
+    data = create(reviewer, article)
+    claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
+    url = f"/api/v1/workspace/claims/{data['id']}/"
+    response = api(reviewer2).patch(url, {"claim": "x", "version": 1}, format="json")
+    assert response.status_code == 403
+    assert "current" not in response.json()
+    response = api(reviewer2).post(
+        f"{url}transitions/", {"action": "approve", "version": 1}, format="json"
+    )
+    assert response.status_code == 403
+
+
 def test_a_write_without_a_version_is_refused(reviewer, article):
     data = create(reviewer, article)
-    response = api(reviewer).patch(f"/api/v1/claims/{data['id']}/", {"claim": "x"}, format="json")
+    response = api(reviewer).patch(
+        f"/api/v1/workspace/claims/{data['id']}/", {"claim": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert "Say which version" in response.json()["version"][0]
 
@@ -281,7 +376,7 @@ def test_a_write_without_a_version_is_refused(reviewer, article):
 def test_moving_a_claim_needs_start_and_end_together(reviewer, article):
     data = create(reviewer, article)
     response = api(reviewer).patch(
-        f"/api/v1/claims/{data['id']}/", {"start": 3, "version": 1}, format="json"
+        f"/api/v1/workspace/claims/{data['id']}/", {"start": 3, "version": 1}, format="json"
     )
     assert response.status_code == 400
     assert "end" in response.json()
@@ -291,7 +386,7 @@ def test_moving_a_claim_needs_start_and_end_together(reviewer, article):
 
 
 def test_anonymous_and_outsiders_cannot_use_the_workspace_api(client, outsider, article):
-    url = f"/api/v1/articles/{article.pk}/claims/"
+    url = f"/api/v1/workspace/articles/{article.pk}/claims/"
     assert api().get(url).status_code in {401, 403}
     assert api().post(url, payload(article), format="json").status_code in {401, 403}
     assert api(outsider).get(url).status_code == 403
@@ -301,21 +396,26 @@ def test_anonymous_and_outsiders_cannot_use_the_workspace_api(client, outsider, 
 
 def test_another_reviewer_cannot_see_or_change_a_draft(reviewer, reviewer2, article):
     data = create(reviewer, article)
-    url = f"/api/v1/claims/{data['id']}/"
+    url = f"/api/v1/workspace/claims/{data['id']}/"
     assert api(reviewer2).get(url).status_code == 404
     assert api(reviewer2).patch(url, {"claim": "x", "version": 1}, format="json").status_code == 404
     assert api(reviewer2).delete(url, {"version": 1}, format="json").status_code == 404
-    listed = api(reviewer2).get(f"/api/v1/articles/{article.pk}/claims/").json()
+    listed = api(reviewer2).get(f"/api/v1/workspace/articles/{article.pk}/claims/").json()
     assert listed == []
 
 
 def test_another_reviewer_reads_but_cannot_change_a_submitted_claim(reviewer, reviewer2, article):
     data = create(reviewer, article)
     claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
-    url = f"/api/v1/claims/{data['id']}/"
+    url = f"/api/v1/workspace/claims/{data['id']}/"
     response = api(reviewer2).get(url)
     assert response.status_code == 200
-    assert response.json()["permissions"] == {"edit": False, "delete": False, "actions": []}
+    assert response.json()["permissions"] == {
+        "edit": False,
+        "delete": False,
+        "actions": [],
+        "blocked": [],
+    }
     response = api(reviewer2).patch(url, {"claim": "x", "version": 2}, format="json")
     assert response.status_code == 403
     assert "Only the claim's author or an editor" in response.json()["detail"]
@@ -325,7 +425,7 @@ def test_the_author_cannot_edit_while_the_claim_is_in_review(reviewer, article):
     data = create(reviewer, article)
     claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
     response = api(reviewer).patch(
-        f"/api/v1/claims/{data['id']}/", {"claim": "x", "version": 2}, format="json"
+        f"/api/v1/workspace/claims/{data['id']}/", {"claim": "x", "version": 2}, format="json"
     )
     assert response.status_code == 403
 
@@ -333,7 +433,9 @@ def test_the_author_cannot_edit_while_the_claim_is_in_review(reviewer, article):
 def test_an_editor_may_edit_a_reviewers_draft(reviewer, editor, article):
     data = create(reviewer, article)
     response = api(editor).patch(
-        f"/api/v1/claims/{data['id']}/", {"claim": "tightened", "version": 1}, format="json"
+        f"/api/v1/workspace/claims/{data['id']}/",
+        {"claim": "tightened", "version": 1},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["claim"] == "tightened"
@@ -343,7 +445,7 @@ def test_session_writes_need_the_csrf_token(reviewer, article):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(reviewer)
     response = client.post(
-        f"/api/v1/articles/{article.pk}/claims/", payload(article), format="json"
+        f"/api/v1/workspace/articles/{article.pk}/claims/", payload(article), format="json"
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
@@ -354,7 +456,9 @@ def test_session_writes_need_the_csrf_token(reviewer, article):
 
 def test_the_author_deletes_a_draft_with_its_sources(reviewer, article):
     data = create(reviewer, article)
-    response = api(reviewer).delete(f"/api/v1/claims/{data['id']}/", HTTP_IF_MATCH='"claim-1-v1"')
+    response = api(reviewer).delete(
+        f"/api/v1/workspace/claims/{data['id']}/", HTTP_IF_MATCH='"claim-1-v1"'
+    )
     assert response.status_code == 204
     assert not Claim.objects.exists() and not Source.objects.exists()
 
@@ -363,7 +467,7 @@ def test_a_claim_that_was_submitted_cannot_be_deleted(reviewer, article):
     data = create(reviewer, article)
     claim = claim_transition(claim=Claim.objects.get(pk=data["id"]), user=reviewer, action="submit")
     response = api(reviewer).delete(
-        f"/api/v1/claims/{claim.pk}/", {"version": claim.version}, format="json"
+        f"/api/v1/workspace/claims/{claim.pk}/", {"version": claim.version}, format="json"
     )
     assert response.status_code == 403
     assert "never been submitted" in response.json()["detail"]
@@ -376,7 +480,7 @@ def test_a_claim_that_was_submitted_cannot_be_deleted(reviewer, article):
 def test_editing_an_approved_claims_verdict_is_recorded_as_a_correction(reviewer, editor, article):
     claim = submitted_and_approved(reviewer, editor, article)
     response = api(editor).patch(
-        f"/api/v1/claims/{claim.pk}/",
+        f"/api/v1/workspace/claims/{claim.pk}/",
         {"verdict": "false", "version": claim.version},
         format="json",
     )
@@ -397,7 +501,7 @@ def test_the_claim_list_costs_the_same_for_2_and_200_claims(
 ):
     verdict = Verdict.objects.get(slug="false")
     client = api(reviewer)
-    url = f"/api/v1/articles/{article.pk}/claims/"
+    url = f"/api/v1/workspace/articles/{article.pk}/claims/"
 
     def add_claims(n):
         for i in range(n):
@@ -412,10 +516,14 @@ def test_the_claim_list_costs_the_same_for_2_and_200_claims(
 
     add_claims(2)
     client.get(url)  # the same user object serves every request: its permissions are cached
-    # article, claims with article/verdict/author/approver/assignee, sources,
-    # correction events, history events with their actors, the scale's bounds
-    with django_assert_num_queries(6):
-        assert len(client.get(url).json()) == 2
+    full = {"expand": "sources,events"}
+    # Lean (the default): the article, the verdict slugs, the claims with their authors and
+    # source counts. Full: the article, the claims with article/verdict/people and source
+    # counts, sources, corrections, history with its actors, the scale.
+    for params, queries in [({}, 3), (full, 6)]:
+        with django_assert_num_queries(queries):
+            assert len(client.get(url, params).json()) == 2
     add_claims(198)
-    with django_assert_num_queries(6):
-        assert len(client.get(url).json()) == 200
+    for params, queries in [({}, 3), (full, 6)]:
+        with django_assert_num_queries(queries):
+            assert len(client.get(url, params).json()) == 200

@@ -16,11 +16,15 @@ import pytest
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
-from annotations.api import formats
-from annotations.api.serializers import claim_queryset
 from annotations.claims import claim_create, claim_update
 from annotations.jsonld import CONTEXTS
 from annotations.models import Article, Claim, Verdict
+from annotations.publishing import claimreview as cr
+from annotations.publishing import webannotation as wa
+from annotations.publishing.dates import iso
+from annotations.publishing.rows import ClaimBuilder, claim_rows
+from annotations.publishing.scale import verdict_scale
+from annotations.publishing.uris import Links
 from annotations.workflow import claim_transition
 from tests import factories
 
@@ -65,8 +69,25 @@ def checked(dated_article, reviewer, editor) -> Claim:
         sources=SOURCES,
     )
     claim = claim_transition(claim=claim, user=reviewer, action="submit")
-    claim = claim_transition(claim=claim, user=editor, action="approve")
-    return claim_queryset().get(pk=claim.pk)
+    return claim_transition(claim=claim, user=editor, action="approve")
+
+
+LINKS = Links("http://testserver")
+
+
+def built(claim: Claim) -> dict[str, Any]:
+    """Our JSON for ``claim``, through the one builder every format starts from."""
+    row = claim_rows(Claim.objects.filter(pk=claim.pk)).get()
+    builder = ClaimBuilder(verdict_scale()[1], LINKS)
+    return builder.build_one(row) if row["status"] == "approved" else builder.tombstone(row)
+
+
+def claimreview(claim: Claim) -> dict[str, Any]:
+    return cr.claimreview(built(claim))
+
+
+def webannotation(claim: Claim) -> dict[str, Any]:
+    return wa.webannotation(built(claim), LINKS)
 
 
 def loader() -> FrozenDocumentLoader:
@@ -196,11 +217,11 @@ def test_the_loader_serves_our_context_copies_and_refuses_every_other_url():
 
 
 def test_the_clean_expansion_check_catches_a_misspelt_term(checked):
-    review = formats.claimreview(checked)
+    review = claimreview(checked)
     review["claimReviwed"] = review.pop("claimReviewed")
     with pytest.raises(AssertionError, match="claimReviwed"):
         assert_expands_cleanly(review, "https://schema.org")
-    annotation = formats.webannotation(checked)
+    annotation = webannotation(checked)
     annotation["bodi"] = annotation.pop("body")
     with pytest.raises(AssertionError, match="dropped"):
         assert_expands_cleanly(annotation, "http://www.w3.org/ns/anno.jsonld")
@@ -221,11 +242,11 @@ def test_the_context_copies_are_the_ones_the_readme_describes():
 
 
 def test_claimreview_has_every_field_google_requires_and_recommends(checked, settings):
-    review = formats.claimreview(checked)
+    review = claimreview(checked)
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     # required
-    assert review["url"] == f"http://127.0.0.1:8000/checks/{checked.pk}/"
+    assert review["url"] == f"http://testserver/checks/{checked.pk}/"
     assert review["claimReviewed"] == "Chinese firms are speeding up high-end chip production"
     assert review["reviewRating"] == {
         "@type": "Rating",
@@ -266,7 +287,7 @@ def test_claimreview_has_every_field_google_requires_and_recommends(checked, set
 
 
 def test_claim_reviewed_is_the_claim_and_never_the_rating(checked):
-    review = formats.claimreview(checked)
+    review = claimreview(checked)
     assert review["claimReviewed"] != review["reviewRating"]["alternateName"]
     assert "false" not in review["claimReviewed"].lower()
 
@@ -275,23 +296,23 @@ def test_a_verdict_off_the_numeric_scale_has_only_its_name(checked, editor):
     claim_update(
         claim=checked, user=editor, version=None, verdict=Verdict.objects.get(slug="unproven")
     )
-    review = formats.claimreview(claim_queryset().get(pk=checked.pk))
+    review = claimreview(checked)
     assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven"}
 
 
 def test_an_article_without_byline_or_date_leaves_those_out_rather_than_null(
     article, reviewer, editor
 ):
-    claim = claim_queryset().get(pk=factories.approved(article, reviewer, editor).pk)
-    item = formats.claimreview(claim)["itemReviewed"]
+    claim = factories.approved(article, reviewer, editor)
+    item = claimreview(claim)["itemReviewed"]
     assert "author" not in item and "datePublished" not in item
-    assert None not in compact_leaves(formats.claimreview(claim))
+    assert None not in compact_leaves(claimreview(claim))
 
 
 def test_claimreview_expands_cleanly_as_json_ld(checked):
-    (node,) = assert_expands_cleanly(formats.claimreview(checked), "https://schema.org")
+    (node,) = assert_expands_cleanly(claimreview(checked), "https://schema.org")
     assert node["@type"] == [SCHEMA + "ClaimReview"]
-    assert node[SCHEMA + "url"] == [{"@id": f"http://127.0.0.1:8000/checks/{checked.pk}/"}]
+    assert node[SCHEMA + "url"] == [{"@id": f"http://testserver/checks/{checked.pk}/"}]
     (rating,) = node[SCHEMA + "reviewRating"]
     assert rating[SCHEMA + "alternateName"] == [{"@value": "Mostly false"}]
     (published,) = node[SCHEMA + "datePublished"]
@@ -302,9 +323,9 @@ def test_a_datafeed_of_claimreviews_and_tombstones_expands_cleanly(
     checked, article, reviewer, editor
 ):
     withdrawn = factories.in_state("retracted", article, reviewer, editor)
-    feed = formats.claimreview_feed(
-        [formats.claimreview(checked), formats.claimreview_tombstone(withdrawn)],
-        date_modified=checked.updated_at,
+    feed = cr.claimreview_feed(
+        [claimreview(checked), cr.claimreview_tombstone(built(withdrawn))],
+        date_modified=iso(checked.updated_at),
     )
     (node,) = assert_expands_cleanly(feed, "https://schema.org")
     assert node["@type"] == [SCHEMA + "DataFeed"]
@@ -316,9 +337,8 @@ def test_a_datafeed_of_claimreviews_and_tombstones_expands_cleanly(
 
 def test_the_public_page_and_the_api_get_the_same_claimreview(api_client_for, checked):
     """claimreview(claim) alone (as the public page calls it) equals the API's item."""
-    plain = Claim.objects.get(pk=checked.pk)
     response = api_client_for().get(f"/api/v1/claims/{checked.pk}/", {"format": "claimreview"})
-    assert response.json() == json.loads(json.dumps(formats.claimreview(plain)))
+    assert response.json() == json.loads(json.dumps(claimreview(checked)))
 
 
 @pytest.fixture
@@ -341,7 +361,7 @@ def annotation_problems(annotation: dict[str, Any], *, embedded: bool = False) -
     problems = []
     context = annotation.get("@context")
     contexts = context if isinstance(context, list) else [context]
-    if not embedded and formats.ANNO_CONTEXT not in contexts:
+    if not embedded and wa.ANNO_CONTEXT not in contexts:
         problems.append("@context must include http://www.w3.org/ns/anno.jsonld")
     if not isinstance(annotation.get("id"), str) or not re.match(r"https?://", annotation["id"]):
         problems.append("id must be exactly one IRI")
@@ -400,10 +420,10 @@ def test_the_model_check_can_fail():
 
 
 def test_a_web_annotation_meets_the_w3c_model(checked):
-    annotation = formats.webannotation(checked)
+    annotation = webannotation(checked)
     assert annotation_problems(annotation) == []
     assert annotation["@context"] == "http://www.w3.org/ns/anno.jsonld"
-    assert annotation["id"] == f"http://127.0.0.1:8000/checks/{checked.pk}/"
+    assert annotation["id"] == f"http://testserver/checks/{checked.pk}/"
     assert annotation["motivation"] == "assessing"
     assert annotation["creator"] == {"type": "Person", "name": "reviewer"}
     verdict, statement, rationale, *sources = annotation["body"]
@@ -431,7 +451,9 @@ def test_a_web_annotation_meets_the_w3c_model(checked):
     }
     assert sources[1]["source"] == {"id": "https://example.org/bare", "type": "Text"}
     target = annotation["target"]
-    assert target["source"] == checked.article.source_url
+    # The selectors index our cleaned text: that is the source; the original page is the scope.
+    assert target["source"] == f"http://testserver/checks/articles/{checked.article_id}/text"
+    assert target["scope"] == checked.article.source_url
     quote, position = target["selector"]
     assert quote == {
         "type": "TextQuoteSelector",
@@ -442,9 +464,7 @@ def test_a_web_annotation_meets_the_w3c_model(checked):
 
 
 def test_a_web_annotation_expands_cleanly_as_json_ld(checked):
-    (node,) = assert_expands_cleanly(
-        formats.webannotation(checked), "http://www.w3.org/ns/anno.jsonld"
-    )
+    (node,) = assert_expands_cleanly(webannotation(checked), "http://www.w3.org/ns/anno.jsonld")
     assert node["@type"] == [OA + "Annotation"]
     assert node[OA + "motivatedBy"] == [{"@id": OA + "assessing"}]
     (target,) = node[OA + "hasTarget"]
@@ -467,7 +487,7 @@ def test_text_positions_count_code_points_like_the_model_says(reviewer, editor):
     )
     start = body.index("🎉 chips")
     claim = factories.approved(article, reviewer, editor, "🎉 chips are back")
-    annotation = formats.webannotation(claim_queryset().get(pk=claim.pk))
+    annotation = webannotation(claim)
     quote, position = annotation["target"]["selector"]
     assert (position["start"], position["end"]) == (start, start + len("🎉 chips are back"))
     assert body[position["start"] : position["end"]] == quote["exact"] == "🎉 chips are back"
@@ -478,36 +498,49 @@ def test_collections_and_pages_meet_the_model_and_expand_cleanly(
     checked, article, reviewer, editor
 ):
     withdrawn = factories.in_state("retracted", article, reviewer, editor)
-    items = [formats.webannotation(checked), formats.webannotation_tombstone(withdrawn)]
-    collection = formats.annotation_collection(
-        items,
-        collection_id="https://desk.example.org/api/v1/claims/?format=webannotation",
-        label="Fact-checked claims",
-        page_id="https://desk.example.org/api/v1/claims/?format=webannotation",
-        next_id="https://desk.example.org/api/v1/claims/?format=webannotation&cursor=abc",
-    )
+    items = [webannotation(checked), wa.webannotation_tombstone(built(withdrawn))]
+    here = "https://desk.example.org/api/v1/claims/?format=webannotation"
+    first = wa.annotation_page(
+        items, page_id=f"{here}&cursor=first", collection_id=here, total=3, start_index=0,
+        next_id=f"{here}&cursor=abc", embedded=True,
+    )  # fmt: skip
+    collection = wa.annotation_collection(
+        first, collection_id=here, label="Fact-checked claims", total=3,
+        last_id=f"{here}&cursor=last",
+    )  # fmt: skip
     assert collection["type"] == "AnnotationCollection" and collection["label"]
+    assert collection["total"] == 3 and collection["last"] == f"{here}&cursor=last"
     page = collection["first"]
     assert page["type"] == "AnnotationPage"
-    assert page["partOf"] == collection["id"]
+    assert page["partOf"] == {"id": collection["id"], "total": 3}
+    assert page["startIndex"] == 0
     assert annotation_problems(page["items"][0], embedded=True) == []
     assert "@context" not in page["items"][0]
-    (node,) = assert_expands_cleanly(collection, "http://www.w3.org/ns/anno.jsonld")
+    # Two nodes, not one: the collection and its first page have their own ids.
+    expanded = assert_expands_cleanly(collection, "http://www.w3.org/ns/anno.jsonld")
+    flat = jsonld.flatten(expanded, options={"documentLoader": loader()})
+    nodes = {node["@id"]: node for node in flat if "@id" in node}
+    assert {here, f"{here}&cursor=first"} <= set(nodes)
+    (node,) = expanded
     assert node["@type"] == ["http://www.w3.org/ns/activitystreams#OrderedCollection"]
-    (first,) = node["http://www.w3.org/ns/activitystreams#first"]
-    (listed,) = first["http://www.w3.org/ns/activitystreams#items"]
+    assert node["http://www.w3.org/ns/activitystreams#totalItems"][0]["@value"] == 3
+    (first_node,) = node["http://www.w3.org/ns/activitystreams#first"]
+    assert first_node["@id"] != node["@id"]
+    (listed,) = first_node["http://www.w3.org/ns/activitystreams#items"]
     annotation, tombstone = listed["@list"]
     assert annotation["@type"] == [OA + "Annotation"]
     assert tombstone["@type"] == ["http://www.w3.org/ns/activitystreams#Tombstone"]
-    later = formats.annotation_page(items[:1], page_id=page["next"], collection_id=collection["id"])
-    assert later["@context"] == formats.ANNO_CONTEXT
+    later = wa.annotation_page(
+        items[:1], page_id=page["next"], collection_id=collection["id"], total=3, start_index=2,
+        prev_id=page["id"],
+    )  # fmt: skip
+    assert later["@context"] == wa.ANNO_CONTEXT
+    assert later["startIndex"] == 2 and later["prev"] == page["id"]
     assert_expands_cleanly(later, "http://www.w3.org/ns/anno.jsonld")
 
 
 def test_dates_are_iso_8601_in_utc_with_a_z(checked):
-    assert (
-        formats.iso(datetime.fromisoformat("2025-01-31T12:00:00+00:00")) == "2025-01-31T12:00:00Z"
-    )
-    assert formats.iso(date(2025, 1, 31)) == "2025-01-31T00:00:00Z"
-    assert formats.iso(None) is None
-    assert formats.webannotation(checked)["modified"].endswith("Z")
+    assert iso(datetime.fromisoformat("2025-01-31T12:00:00+00:00")) == "2025-01-31T12:00:00Z"
+    assert iso(date(2025, 1, 31)) == "2025-01-31T00:00:00Z"
+    assert iso(None) is None
+    assert webannotation(checked)["modified"].endswith("Z")

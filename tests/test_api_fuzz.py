@@ -47,7 +47,7 @@ def world(seed_articles, reviewer, editor):
 def test_the_workspace_api_keeps_its_documented_contract(case, in_process_calls, world):
     if "pk" in (case.path_parameters or {}):
         # Half the examples hit real objects, the rest whatever id was drawn (mostly 404).
-        if case.path.startswith("/api/v1/articles/"):
+        if case.path.startswith("/api/v1/workspace/articles/"):
             case.path_parameters["pk"] = world["article"].pk
         elif zlib.crc32(repr(case.body).encode()) % 2 == 0:
             target = world["submitted"] if "transitions" in case.path else world["draft"]

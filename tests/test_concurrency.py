@@ -29,7 +29,7 @@ def test_concurrent_edits_one_winner_per_version_nothing_half_written(
     article, reviewer, editor, capsys
 ):
     claim = factories.draft(article, reviewer, "Chinese enterprises are stepping up")
-    url = f"/api/v1/claims/{claim.pk}/"
+    url = f"/api/v1/workspace/claims/{claim.pk}/"
 
     def edit(i):
         user = reviewer if i % 2 else editor
@@ -71,7 +71,7 @@ def test_concurrent_edits_one_winner_per_version_nothing_half_written(
 
 def test_concurrent_transitions_exactly_one_wins(article, reviewer, editor, editor2):
     claim = factories.submitted(article, reviewer, "Chinese enterprises are stepping up")
-    url = f"/api/v1/claims/{claim.pk}/transitions/"
+    url = f"/api/v1/workspace/claims/{claim.pk}/transitions/"
     moves = [
         (editor, {"action": "approve"}),
         (editor2, {"action": "reject", "comment": "Not checkable."}),
@@ -99,10 +99,10 @@ def test_a_transition_and_an_edit_racing_do_not_both_apply(article, reviewer, ed
     version = claim.version
     responses = race(
         lambda: client_for(reviewer).post(
-            f"/api/v1/claims/{claim.pk}/transitions/", {"action": "submit", "version": version},
-            format="json"),
+            f"/api/v1/workspace/claims/{claim.pk}/transitions/",
+            {"action": "submit", "version": version}, format="json"),
         lambda: client_for(editor).patch(
-            f"/api/v1/claims/{claim.pk}/", {"claim": "edited", "version": version},
+            f"/api/v1/workspace/claims/{claim.pk}/", {"claim": "edited", "version": version},
             format="json"),
     )  # fmt: skip
     codes = sorted(r.status_code for r in responses)

@@ -23,8 +23,9 @@ def export(*args: str) -> tuple[str, str]:
 
 
 def test_the_file_holds_the_same_lines_as_the_api_stream(
-    tmp_path, article, reviewer, editor, outsider
+    tmp_path, article, reviewer, editor, outsider, settings
 ):
+    settings.FACTCHECK_PUBLIC_BASE_URL = "https://checks.example.org"  # a command has no host
     claims = [factories.approved(article, reviewer, editor) for _ in range(3)]
     factories.draft(article, reviewer, claim="A draft stays in the desk")
     target = tmp_path / "claims.jsonl"

@@ -204,7 +204,7 @@ def test_a_failure_inside_the_transaction_leaves_no_partial_article(monkeypatch)
 
 
 def test_captions_are_marked(seed_articles):
-    from annotations.importers import classify_paragraph
+    from annotations.publishing.paragraphs import classify_paragraph
 
     a = seed_articles["001"]
     kinds = {text[:20]: classify_paragraph(a, off, text) for off, text in a.paragraphs()}

@@ -84,47 +84,54 @@ MATRIX: dict[str, Cell] = {
     "api docs": Cell("GET", lambda o: "/api/docs/", both(200)),
     # the workspace API
     "list an article's claims": Cell(
-        "GET", lambda o: f"/api/v1/articles/{o['article'].pk}/claims/", {
+        "GET", lambda o: f"/api/v1/workspace/articles/{o['article'].pk}/claims/", {
             "anonymous": 401, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
             "token": 403}),
     "create a claim": Cell(
-        "POST", lambda o: f"/api/v1/articles/{o['article'].pk}/claims/", {
+        "POST", lambda o: f"/api/v1/workspace/articles/{o['article'].pk}/claims/", {
             "anonymous": 401, "reviewer_a": 201, "reviewer_b": 201, "editor": 201, "admin": 201,
             "token": 403},
         body={"start": 0, "end": 20}),
-    "read A's draft": Cell("GET", lambda o: f"/api/v1/claims/{o['draft'].pk}/", {
+    "read A's draft": Cell("GET", lambda o: f"/api/v1/workspace/claims/{o['draft'].pk}/", {
         "anonymous": 401, "reviewer_a": 200, "reviewer_b": 404, "editor": 200, "admin": 200,
-        "token": 404}),
-    "change A's draft": Cell("PATCH", lambda o: f"/api/v1/claims/{o['draft'].pk}/", {
+        "token": 403}),
+    "change A's draft": Cell("PATCH", lambda o: f"/api/v1/workspace/claims/{o['draft'].pk}/", {
         "anonymous": 401, "reviewer_a": 200, "reviewer_b": 404, "editor": 200, "admin": 200,
         "token": 403}, body={"claim": "changed"}, version_header=True),
-    "delete A's draft": Cell("DELETE", lambda o: f"/api/v1/claims/{o['draft'].pk}/", {
+    "delete A's draft": Cell("DELETE", lambda o: f"/api/v1/workspace/claims/{o['draft'].pk}/", {
         "anonymous": 401, "reviewer_a": 204, "reviewer_b": 404, "editor": 204, "admin": 204,
         "token": 403}, version_header=True),
     "submit A's draft": Cell(
-        "POST", lambda o: f"/api/v1/claims/{o['draft'].pk}/transitions/", {
+        "POST", lambda o: f"/api/v1/workspace/claims/{o['draft'].pk}/transitions/", {
             "anonymous": 401, "reviewer_a": 200, "reviewer_b": 404, "editor": 200,
             "admin": 200, "token": 403}, body={"action": "submit"}),
-    "read A's submitted claim": Cell("GET", lambda o: f"/api/v1/claims/{o['submitted'].pk}/", {
-        "anonymous": 401, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
-        "token": 404}),
+    "read A's submitted claim": Cell(
+        "GET", lambda o: f"/api/v1/workspace/claims/{o['submitted'].pk}/", {
+            "anonymous": 401, "reviewer_a": 200, "reviewer_b": 200, "editor": 200,
+            "admin": 200, "token": 403}),
     "change A's submitted claim": Cell(
-        "PATCH", lambda o: f"/api/v1/claims/{o['submitted'].pk}/", {
+        "PATCH", lambda o: f"/api/v1/workspace/claims/{o['submitted'].pk}/", {
             "anonymous": 401, "reviewer_a": 403, "reviewer_b": 403, "editor": 200,
             "admin": 200, "token": 403}, body={"claim": "changed"}, version_header=True),
     "approve A's claim": Cell(
-        "POST", lambda o: f"/api/v1/claims/{o['submitted'].pk}/transitions/", {
+        "POST", lambda o: f"/api/v1/workspace/claims/{o['submitted'].pk}/transitions/", {
             "anonymous": 401, "reviewer_a": 403, "reviewer_b": 403, "editor": 200,
             "admin": 200, "token": 403}, body={"action": "approve"}),
     "request changes on A's claim": Cell(
-        "POST", lambda o: f"/api/v1/claims/{o['submitted'].pk}/transitions/", {
+        "POST", lambda o: f"/api/v1/workspace/claims/{o['submitted'].pk}/transitions/", {
             "anonymous": 401, "reviewer_a": 403, "reviewer_b": 403, "editor": 200,
             "admin": 200, "token": 403}, body={"action": "request_changes", "comment": "Why?"}),
     "retract an approved claim": Cell(
-        "POST", lambda o: f"/api/v1/claims/{o['approved'].pk}/transitions/", {
+        "POST", lambda o: f"/api/v1/workspace/claims/{o['approved'].pk}/transitions/", {
             "anonymous": 401, "reviewer_a": 403, "reviewer_b": 403, "editor": 200,
             "admin": 200, "token": 403}, body={"action": "retract", "comment": "Wrong."}),
     # the export
+    "export A's draft": Cell("GET", lambda o: f"/api/v1/claims/{o['draft'].pk}/", {
+        "anonymous": 401, "reviewer_a": 404, "reviewer_b": 404, "editor": 404, "admin": 404,
+        "token": 404}),
+    "export A's submitted claim": Cell("GET", lambda o: f"/api/v1/claims/{o['submitted'].pk}/", {
+        "anonymous": 401, "reviewer_a": 404, "reviewer_b": 404, "editor": 404, "admin": 404,
+        "token": 404}),
     "export list": Cell("GET", lambda o: "/api/v1/claims/", {
         "anonymous": 401, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
         "token": 200}),
@@ -242,9 +249,11 @@ def test_the_export_never_shows_a_claim_that_is_not_approved(cast, seed_articles
     assert exported == {approved.pk}
     articles = client.get(f"/api/v1/articles/{article.pk}/", **headers).json()
     assert {c["id"] for c in articles["claims"]} == {approved.pk}
-    # The standard formats are export only; a token sees nothing but approved claims.
-    formats = ["claimreview", "webannotation"] + (["json"] if actor == "token" else [])
+    # The export detail is the export for everyone, in every format: never a draft;
+    # a claim withdrawn after publication is gone (410, its tombstone), never shown.
     for claim in unpublished:
-        for fmt in formats:
+        for fmt in ["json", "claimreview", "webannotation"]:
             response = client.get(f"/api/v1/claims/{claim.pk}/", {"format": fmt}, **headers)
-            assert response.status_code == 404, (claim.status, fmt, response.status_code)
+            expected = 410 if claim.approved_at else 404
+            assert response.status_code == expected, (claim.status, fmt, response.status_code)
+            assert claim.claim not in response.content.decode()

@@ -5,9 +5,12 @@ import re
 
 import pytest
 
-from annotations.api.formats import claimreview
 from annotations.claims import claim_update
 from annotations.models import Claim, Verdict
+from annotations.publishing.claimreview import claimreview
+from annotations.publishing.rows import ClaimBuilder, claim_rows
+from annotations.publishing.scale import verdict_scale
+from annotations.publishing.uris import Links
 from annotations.workflow import claim_transition
 from tests import factories
 
@@ -51,8 +54,7 @@ def test_the_check_page_shows_claim_verdict_quote_sources_and_reviewers(client, 
     assert "Checked by reviewer, approved by editor" in html
     assert f'href="/checks/articles/{check.article_id}/#claim-{check.pk}"' in html
     assert (
-        f'<link rel="canonical" href="http://127.0.0.1:8000/checks/{check.pk}/{check.slug}/">'
-        in html
+        f'<link rel="canonical" href="http://testserver/checks/{check.pk}/{check.slug}/">' in html
     )
     assert '<meta property="og:title"' in html
 
@@ -60,11 +62,12 @@ def test_the_check_page_shows_claim_verdict_quote_sources_and_reviewers(client, 
 def test_the_embedded_json_ld_is_the_apis_claimreview(client, check):
     html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
     (embedded,) = json_ld_blocks(html)
-    claim = Claim.objects.get(pk=check.pk)
-    assert embedded == json.loads(json.dumps(claimreview(claim)))
+    row = claim_rows(Claim.objects.filter(pk=check.pk)).get()
+    item = ClaimBuilder(verdict_scale()[1], Links("http://testserver")).build_one(row)
+    assert embedded == json.loads(json.dumps(claimreview(item)))
     assert embedded["@type"] == "ClaimReview"
     assert embedded["claimReviewed"] == "Huawei is building a chip line in Shenzhen"
-    assert embedded["url"] == f"http://127.0.0.1:8000/checks/{check.pk}/"
+    assert embedded["url"] == f"http://testserver/checks/{check.pk}/"
 
 
 def test_the_only_script_on_public_pages_is_the_json_ld_block(client, check):
@@ -213,3 +216,29 @@ def test_the_list_costs_the_same_for_1_and_30_checks(
         )
     with django_assert_num_queries(4):
         client.get("/checks/")
+
+
+def test_the_publisher_filter_is_case_insensitive_here_as_in_the_export(client, check, editor):
+    from rest_framework.test import APIClient
+
+    publisher = check.article.publisher
+    assert publisher
+    html = client.get("/checks/", {"publisher": publisher.upper()}).content.decode()
+    assert check.claim in html
+    api = APIClient()
+    api.force_authenticate(editor)
+    listed = api.get("/api/v1/claims/", {"publisher": publisher.upper()}).json()["results"]
+    assert [item["id"] for item in listed] == [check.pk]
+
+
+def test_the_article_text_is_served_exactly_as_the_selectors_index_it(client, check):
+    response = client.get(f"/checks/articles/{check.article_id}/text")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert text == check.article.body
+    assert text[check.start : check.end] == check.exact
+
+
+def test_an_article_without_published_checks_has_no_public_text(client, seed_articles):
+    assert client.get(f"/checks/articles/{seed_articles['001'].pk}/text").status_code == 404

@@ -61,7 +61,7 @@ def test_the_api_throttles_a_user_who_sends_too_many_requests(reviewer, article,
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     client = APIClient()
     client.force_authenticate(reviewer)
-    url = f"/api/v1/articles/{article.pk}/claims/"
+    url = f"/api/v1/workspace/articles/{article.pk}/claims/"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
     response = client.get(url)
     assert response.status_code == 429

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from annotations import claims, workflow
 from annotations.models import AppendOnlyError, Article, Claim, ClaimEvent, Verdict
+from tests import factories
 from tests.factories import make_approved, make_draft, make_submitted
 from tests.threads import race
 
@@ -46,7 +47,7 @@ def test_submitting_needs_a_verdict_a_rationale_and_a_source(article, reviewer):
     error = transition_error(claim=claim, user=reviewer, action="submit")
     assert error.code == "incomplete"
     assert error.message == workflow.SUBMIT_INCOMPLETE.format(
-        missing="a verdict, a rationale, at least one source"
+        missing="a verdict, a rationale and at least one source"
     )
     claim.refresh_from_db()
     assert claim.status == S.DRAFT
@@ -482,3 +483,20 @@ def transition_error_of(function, **kwargs) -> workflow.TransitionError:
     with pytest.raises(workflow.TransitionError) as caught:
         function(**kwargs)
     return caught.value
+
+
+def test_what_is_blocked_and_why_is_said_for_the_buttons(article, reviewer, reviewer2, editor):
+    from annotations.workflow import available_actions
+
+    incomplete = factories.make_draft(article, reviewer, complete=False)
+    allowed, blocked = available_actions(reviewer, incomplete)
+    assert allowed == []
+    assert [(b.action, b.reason) for b in blocked] == [
+        ("submit", "Before submitting, add a verdict, a rationale and at least one source.")
+    ]
+    # Someone with no right to a move is not shown it at all.
+    assert available_actions(reviewer2, incomplete) == ([], [])
+    own = factories.make_submitted(article, editor, n=1)
+    allowed, blocked = available_actions(editor, own)
+    assert {b.action for b in blocked} == {"approve", "reject", "request_changes"}
+    assert all("four-eyes" in b.reason for b in blocked)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from annotations import claims, workflow
 from annotations.models import Article, Claim, Verdict
-from annotations.workspace import LEAN_FIELDS
+from annotations.publishing.workspace import LEAN_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,9 @@ def test_a_reviewer_gets_the_workspace_with_its_module_and_data(client, reviewer
     assert "annotations/workspace.css" in html
     config = embedded(response, "workspace-config")
     assert config["claimsUrl"] == reverse("api:article-claims", args=[article.pk])
-    assert config["claimUrl"] == "/api/v1/claims/{id}/"
-    assert config["transitionsUrl"] == "/api/v1/claims/{id}/transitions/"
+    assert config["claimsUrl"] == f"/api/v1/workspace/articles/{article.pk}/claims/"
+    assert config["claimUrl"] == "/api/v1/workspace/claims/{id}/"
+    assert config["transitionsUrl"] == "/api/v1/workspace/claims/{id}/transitions/"
     assert [v["slug"] for v in config["verdicts"]] == list(
         Verdict.objects.values_list("slug", flat=True)
     )
@@ -135,7 +136,9 @@ def test_embedded_claims_carry_only_what_highlights_and_card_summaries_show(
     # Rationale, sources and history are the card's details: the API's, not the page's.
     for detail in ("only the API sends", "example.org/only-in-the-api", "example.org/second"):
         assert detail not in html
-    api = client.get(reverse("api:claim-detail", args=[claim.pk]), HTTP_ACCEPT="application/json")
+    api = client.get(
+        reverse("api:workspace-claim", args=[claim.pk]), HTTP_ACCEPT="application/json"
+    )
     assert api.status_code == 200
     assert api.json()["sources"][0]["title"] == "A title only the API sends"
     assert api.json()["events"][-1]["to_status"] == "submitted"
@@ -187,7 +190,7 @@ def test_the_editors_comment_reaches_the_author_through_page_and_api(
     data = embedded(client.get(article.get_absolute_url()), "workspace-claims")
     assert data[0]["status"] == "changes_requested"
     # The open card reads the comment and what the author may do from the claim's API.
-    details = client.get(reverse("api:claim-detail", args=[data[0]["id"]])).json()
+    details = client.get(reverse("api:workspace-claim", args=[data[0]["id"]])).json()
     assert details["events"][-1]["comment"] == "Name the report."
     assert details["permissions"]["actions"] == ["submit"]
 
@@ -200,7 +203,7 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
     client.force_login(reviewer)
     # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
     # workspace?), 5 article (+ assignee), 6 verdicts, 7 the visible claims with their
-    # number of sources, 8 their authors (for the names on the cards).
-    with django_assert_num_queries(8):
+    # authors' names and number of sources.
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

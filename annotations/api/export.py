@@ -1,25 +1,23 @@
 """The export API: approved claims for downstream tools, in our JSON, ClaimReview or Web Annotation.
 
-Every response carries validators (ETag, Last-Modified) computed before the page is
-fully loaded, so a consumer polling every few minutes gets a 304 for a few cheap
-queries. The JSON Lines stream walks the claims in keyset chunks with constant memory.
+Approved claims only, whoever asks: a reviewer's or an editor's token reads exactly
+what a consumer's reads (drafts and claims in review live at the workspace's own
+URLs). Every answer carries validators (ETag, Last-Modified) computed before the page
+is built, so a consumer polling every few minutes gets a 304 for a few cheap queries.
+Every representation comes from ``annotations.publishing``: the rows, one builder,
+the standard formats made from what it builds.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Q
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -34,44 +32,61 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
-from annotations.api import formats
+from annotations.api.conditional import conditional, latest, make_etag
 from annotations.api.filters import (
     ArticleListQuerySerializer,
     ClaimFilterSerializer,
     ClaimListQuerySerializer,
-    export_articles,
-    export_claims,
-    exportable,
-    is_tombstone,
-    verdict_scale,
-    watched_claims,
 )
-from annotations.api.pagination import claim_key, claim_page, claims_after, id_page, page_url
+from annotations.api.pagination import collection_url, page_url, request_cursor
 from annotations.api.renderers import (
     EXPORT_RENDERERS,
     ExportContentNegotiation,
     JSONLinesRenderer,
 )
-from annotations.api.rows import ClaimBuilder, claim_rows, is_tombstone_row, row_fingerprint
 from annotations.api.serializers import (
     ClaimSerializer,
     ExportArticleSerializer,
     TombstoneSerializer,
-    claim_queryset,
-    person,
 )
-from annotations.models import Article, Claim
+from annotations.models import Claim
+from annotations.publishing import claimreview, webannotation
+from annotations.publishing.dates import iso
+from annotations.publishing.jsonlines import jsonl_chunks
+from annotations.publishing.keyset import (
+    FIRST_PAGE,
+    LAST_PAGE,
+    Cursor,
+    Page,
+    page,
+    total_and_start,
+)
+from annotations.publishing.query import (
+    ExportQuery,
+    export_articles,
+    export_claims,
+    watched_claims,
+)
+from annotations.publishing.rows import (
+    ClaimBuilder,
+    claim_rows,
+    is_tombstone_row,
+    row_fingerprint,
+)
+from annotations.publishing.scale import verdict_scale
+from annotations.publishing.uris import Links
 
 DEFAULT_EXPORT_RATE = "600/minute"
-STREAM_CHUNK = 500
 NOT_SIGNED_IN = (
     "Send your token (Authorization: Token <key>; an admin creates one per consumer "
     "in the admin under Tokens) or sign in."
 )
-REPRESENTATION_VERSION = "export-1"
+READ_ONLY = "The export is read-only. Claims are changed through the workspace API: {method} {url}"
+REPRESENTATION_VERSION = "export-2"
+SYNC_KEY = ("updated_at", "id")
+ARTICLE_KEY = ("id",)
 
 
 # Access -------------------------------------------------------------------------------------
@@ -111,126 +126,13 @@ class ExportAnonRateThrottle(AnonRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-EXPORT_THROTTLES = [ExportRateThrottle, ExportAnonRateThrottle]
-# Tools get 401 with "WWW-Authenticate: Token" (the first authenticator's challenge).
-EXPORT_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
-
-
-# Conditional requests -----------------------------------------------------------------------
-
-
-def make_etag(*parts: Any) -> str:
-    text = json.dumps(parts, cls=JSONEncoder, sort_keys=True, separators=(",", ":"))
-    return '"' + hashlib.sha256(text.encode()).hexdigest()[:40] + '"'
-
-
-def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when sent; else If-Modified-Since."""
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        tags = parse_etags(if_none_match)
-        return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
-    if_modified_since = request.headers.get("If-Modified-Since")
-    if if_modified_since and last_modified is not None:
-        since = parse_http_date_safe(if_modified_since)
-        return since is not None and int(last_modified.timestamp()) <= since
-    return False
-
-
-def conditional(
-    request: Request,
-    etag: str,
-    last_modified: datetime | None,
-    build: Any,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """304 when the consumer's copy is current, else 200 with ``build()``; validators on both."""
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", **(headers or {})}
-    if last_modified is not None:
-        headers["Last-Modified"] = http_date(last_modified.timestamp())
-    if not_modified(request, etag, last_modified):
-        response = Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    else:
-        response = Response(build(), headers=headers)
-    patch_vary_headers(response, ["Accept", "Authorization"])
-    return response
-
-
-def latest(*values: datetime | None) -> datetime | None:
-    present = [value for value in values if value is not None]
-    return max(present) if present else None
-
-
-def representation_settings() -> list[str]:
-    """Settings that appear in the output: changing them changes every ETag."""
-    return [
-        REPRESENTATION_VERSION,
-        settings.FACTCHECK_PUBLIC_BASE_URL,
-        settings.FACTCHECK_ORG_NAME,
-        settings.FACTCHECK_ORG_URL,
-        settings.FACTCHECK_ORG_LOGO,
-    ]
-
-
-def fingerprint(claim: Claim) -> list[Any]:
-    """What a claim's representation depends on beyond its prefetched sources and events.
-
-    Sources and corrections change only through writes that move updated_at.
-    """
-    verdict = claim.verdict
-    article = claim.article
-    return [
-        claim.pk,
-        claim.updated_at,
-        claim.status,
-        article.pk,
-        article.updated_at,
-        [verdict.label, verdict.slug, verdict.rating_value, verdict.colour] if verdict else None,
-        person(claim.author),
-        person(claim.approved_by),
-    ]
-
-
-# Building representations -------------------------------------------------------------------
-
-# The article's text is the bulk of a claim row and no export format shows it.
-HEAVY_ARTICLE_FIELDS = ("body", "raw_text")
-
-
-def export_claim_queryset():
-    """``claim_queryset()`` without the article texts."""
-    return claim_queryset().defer(*(f"article__{name}" for name in HEAVY_ARTICLE_FIELDS))
+# Representations ----------------------------------------------------------------------------
 
 
 def export_format(request: Request) -> str:
     """json, claimreview or webannotation (the browsable API shows our JSON)."""
     fmt = getattr(request.accepted_renderer, "format", "json")
     return fmt if fmt in ("claimreview", "webannotation") else "json"
-
-
-def claim_items(claims: Iterable[Claim], fmt: str, context: dict) -> list[dict[str, Any]]:
-    """Each claim in a standard format (ClaimReview or Web Annotation); claims no longer
-    approved as that format's tombstone. Our JSON is built from rows by ``rows.ClaimBuilder``."""
-    scale = context["scale_bounds"]
-    if fmt == "claimreview":
-        return [
-            formats.claimreview_tombstone(c)
-            if is_tombstone(c)
-            else formats.claimreview(c, scale=scale)
-            for c in claims
-        ]
-    if fmt == "webannotation":
-        return [
-            formats.webannotation_tombstone(c) if is_tombstone(c) else formats.webannotation(c)
-            for c in claims
-        ]
-    raise ValueError(f"not a standard format: {fmt}")
-
-
-def scale_context(request: Request | None = None) -> dict[str, Any]:
-    """Serializer context with the verdict scale read once (its slugs validate the filter)."""
-    slugs, bounds = verdict_scale()
-    return {"request": request, "scale_bounds": bounds, "verdict_slugs": slugs}
 
 
 def validated(serializer_class: type[serializers.Serializer], request: Request, context: dict):
@@ -245,42 +147,71 @@ def validated(serializer_class: type[serializers.Serializer], request: Request, 
     return serializer.validated_data
 
 
-def collection_id(request: Request) -> str:
-    """This list without its cursor: the collection a page belongs to."""
-    params = request.query_params.copy()
-    params.pop("cursor", None)
-    query = params.urlencode()
-    return request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+def representation_settings(links: Links) -> list[str]:
+    """What the output depends on beyond the data: changing it changes every ETag."""
+    return [
+        REPRESENTATION_VERSION,
+        links.base,
+        settings.FACTCHECK_ORG_NAME,
+        settings.FACTCHECK_ORG_URL,
+        settings.FACTCHECK_ORG_LOGO,
+    ]
 
 
-def claim_collection(
+def in_format(items: list[dict[str, Any]], fmt: str, links: Links) -> list[dict[str, Any]]:
+    """Built claims (and tombstones) in the standard format asked for."""
+    if fmt == "claimreview":
+        return claimreview.claimreviews(items)
+    if fmt == "webannotation":
+        return webannotation.webannotations(items, links)
+    return items
+
+
+def annotation_document(
     request: Request,
     items: list[dict[str, Any]],
-    fmt: str,
-    next_url: str | None,
-    last_modified: datetime | None,
+    *,
     label: str,
+    total: int,
+    start_index: int,
+    cursor: Cursor | None,
+    around: Page | None = None,
 ) -> dict[str, Any]:
-    if fmt == "claimreview":
-        return formats.claimreview_feed(items, date_modified=last_modified)
-    if fmt == "webannotation":
-        this_page = request.build_absolute_uri()
-        if request.query_params.get("cursor"):
-            return formats.annotation_page(
-                items, page_id=this_page, collection_id=collection_id(request), next_id=next_url
-            )
-        return formats.annotation_collection(
-            items,
-            collection_id=collection_id(request),
-            label=label,
-            page_id=this_page,
-            next_id=next_url,
-        )
-    return {"next": next_url, "results": items}
+    """The Web Annotation Protocol's answer: the collection with its first page embedded
+    when no cursor is given, else the page the cursor names."""
+    page_doc = webannotation.annotation_page(
+        items,
+        page_id=page_url(request, cursor or FIRST_PAGE),
+        collection_id=collection_url(request),
+        total=total,
+        start_index=start_index,
+        next_id=page_url(request, around.next if around else None),
+        prev_id=page_url(request, around.prev if around else None),
+        embedded=cursor is None,
+    )
+    if cursor is not None:
+        return page_doc
+    return webannotation.annotation_collection(
+        page_doc,
+        collection_id=collection_url(request),
+        label=label,
+        total=total,
+        last_id=page_url(request, LAST_PAGE if around and around.next else FIRST_PAGE),
+    )
 
 
-def link_header(next_url: str | None) -> dict[str, str]:
-    return {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+def cursors_of(around: Page, total: int | None, start: int | None) -> list[Any]:
+    """The page's surroundings for its ETag: a new row after the last page gives it a next."""
+    return [c.encode() if c else None for c in (around.next, around.prev)] + [total, start]
+
+
+def link_header(request: Request, around: Page) -> dict[str, str]:
+    links = [
+        f'<{page_url(request, cursor)}>; rel="{rel}"'
+        for rel, cursor in (("next", around.next), ("prev", around.prev))
+        if cursor is not None
+    ]
+    return {"Link": ", ".join(links)} if links else {}
 
 
 # Documentation ------------------------------------------------------------------------------
@@ -298,11 +229,17 @@ def export_item(**kwargs: Any) -> PolymorphicProxySerializer:
 
 class ClaimPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page; null on the first."
+    )
     results = export_item(many=True)
 
 
 class ArticlePageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page; null on the first."
+    )
     results = ExportArticleSerializer(many=True)
 
 
@@ -312,7 +249,8 @@ JSON_LD = OpenApiResponse(
 )
 WEB_ANNOTATION = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="W3C Web Annotation JSON-LD (an AnnotationCollection or AnnotationPage for lists).",
+    description="W3C Web Annotation JSON-LD (an AnnotationCollection, or the AnnotationPage "
+    "a cursor names, for lists).",
 )
 CONDITIONAL_HEADERS = [
     OpenApiParameter(
@@ -342,14 +280,14 @@ def export_responses(json_response: Any, *, detail: bool = False) -> dict:
     responses = {
         (200, "application/json"): json_response,
         (200, "application/ld+json"): JSON_LD,
-        (200, formats.ANNO_MEDIA_TYPE): WEB_ANNOTATION,
+        (200, webannotation.ANNO_MEDIA_TYPE): WEB_ANNOTATION,
         304: NOT_MODIFIED,
+        400: OpenApiResponse(
+            description="A parameter (or the format) is wrong; the body names it and says why."
+        ),
         401: OpenApiResponse(description="No token or session."),
         429: OpenApiResponse(description="Too many requests for this token; retry after a while."),
     }
-    responses[400] = OpenApiResponse(
-        description="A parameter (or the format) is wrong; the body names it and says why."
-    )
     if detail:
         responses[404] = OpenApiResponse(description="Not found, or nothing published here.")
     return responses
@@ -359,9 +297,9 @@ def export_responses(json_response: Any, *, detail: bool = False) -> dict:
 
 
 class ExportView(APIView):
-    authentication_classes = EXPORT_AUTHENTICATION
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [CanReadExport]
-    throttle_classes = EXPORT_THROTTLES
+    throttle_classes = [ExportRateThrottle, ExportAnonRateThrottle]
     renderer_classes = EXPORT_RENDERERS
     content_negotiation_class = ExportContentNegotiation
 
@@ -369,6 +307,12 @@ class ExportView(APIView):
         if request.authenticators and not request.successful_authenticator:
             raise exceptions.NotAuthenticated(NOT_SIGNED_IN)  # say how to get in
         super().permission_denied(request, message, code)
+
+    def reading(self, request: Request) -> tuple[str, Links, dict[str, Any]]:
+        """The format asked for, the addresses, and the scale (read once)."""
+        slugs, bounds = verdict_scale()
+        context = {"verdict_slugs": slugs, "scale_bounds": bounds}
+        return export_format(request), Links.for_request(request), context
 
 
 @extend_schema(tags=["export"])
@@ -381,59 +325,141 @@ class ClaimListView(ExportView):
         responses=export_responses(ClaimPageSerializer),
     )
     def get(self, request: Request) -> Response:
-        context = scale_context(request)
+        fmt, links, context = self.reading(request)
         params = validated(ClaimListQuerySerializer, request, context)
-        fmt = export_format(request)
-        last_changed = watched_claims(params).aggregate(last=Max("updated_at"))["last"]
-        rows, next_cursor = claim_page(
-            claim_rows(export_claims(params)), params.get("cursor"), params["page_size"]
-        )
-        next_url = page_url(request, next_cursor)
+        query = ExportQuery.of(params)
+        cursor = request_cursor(params.get("cursor"), (datetime, int))
+        last_changed = watched_claims(query).aggregate(last=Max("updated_at"))["last"]
+        claims = export_claims(query)
+        around = page(claim_rows(claims), cursor, params["page_size"], SYNC_KEY)
+        rows = around.rows
+        total = start = None
+        if fmt == "webannotation":
+            total, start = total_and_start(claims, around, SYNC_KEY, cursor)
         last_modified = latest(last_changed, *(row["article__updated_at"] for row in rows))
         etag = make_etag(
             fmt,
             request.get_full_path(),
             context["scale_bounds"],
-            representation_settings(),
+            representation_settings(links),
             [row_fingerprint(row) for row in rows],
+            cursors_of(around, total, start),
         )
 
         def build() -> dict[str, Any]:
-            if fmt == "json":
-                items = ClaimBuilder(context["scale_bounds"]).build(rows)
-            else:
-                items = claim_items(claims_of(rows), fmt, context)
-            return claim_collection(
-                request, items, fmt, next_url, last_modified, "Fact-checked claims"
-            )
+            items = in_format(ClaimBuilder(context["scale_bounds"], links).build(rows), fmt, links)
+            if fmt == "claimreview":
+                return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
+            if fmt == "webannotation":
+                return annotation_document(
+                    request, items, label="Fact-checked claims", total=total,
+                    start_index=start, cursor=cursor, around=around,
+                )  # fmt: skip
+            return {
+                "next": page_url(request, around.next),
+                "previous": page_url(request, around.prev),
+                "results": items,
+            }
 
-        return conditional(request, etag, last_modified, build, link_header(next_url))
+        return conditional(request, etag, last_modified, build, link_header(request, around))
 
 
-def claims_of(rows: list[dict[str, Any]]) -> list[Claim]:
-    """The model instances of a page of rows, in the rows' order (ClaimReview, Web Annotation)."""
-    by_id = export_claim_queryset().in_bulk([row["id"] for row in rows])
-    return [by_id[row["id"]] for row in rows if row["id"] in by_id]
+@extend_schema(tags=["export"])
+class ClaimDetailView(ExportView):
+    """One approved claim; a claim withdrawn after publication answers 410 with its
+    tombstone; anything else (drafts, claims in review, unknown ids) 404, whoever asks."""
 
-
-def claim_detail_response(request: Request, pk: int) -> Response:
-    """One approved claim for an export reader; 404 for anything else (not even a hint)."""
-    context = scale_context(request)
-    fmt = export_format(request)
-    row = claim_rows(exportable()).filter(pk=pk).first()
-    if row is None:
-        raise Http404("No approved claim has this id.")
-    last_modified = latest(row["updated_at"], row["article__updated_at"])
-    etag = make_etag(
-        fmt, "claim", context["scale_bounds"], representation_settings(), row_fingerprint(row)
+    @extend_schema(
+        operation_id="export_claims_retrieve",
+        parameters=[FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
+        responses={
+            **export_responses(ClaimSerializer, detail=True),
+            410: OpenApiResponse(
+                TombstoneSerializer,
+                description="Published once and withdrawn since: the tombstone (delete it).",
+            ),
+        },
     )
+    def get(self, request: Request, pk: int) -> Response:
+        fmt, links, context = self.reading(request)
+        row = claim_rows(Claim.objects.published_once()).filter(pk=pk).first()
+        if row is None:
+            raise Http404("No published claim has this id.")
+        withdrawn = is_tombstone_row(row)
+        last_modified = latest(row["updated_at"], row["article__updated_at"])
+        etag = make_etag(
+            fmt, "claim", context["scale_bounds"], representation_settings(links),
+            row_fingerprint(row),
+        )  # fmt: skip
 
-    def build() -> dict[str, Any]:
-        if fmt == "json":
-            return ClaimBuilder(context["scale_bounds"]).build([row])[0]
-        return claim_items(claims_of([row]), fmt, context)[0]
+        def build() -> dict[str, Any]:
+            items = ClaimBuilder(context["scale_bounds"], links).build([row])
+            return in_format(items, fmt, links)[0]
 
-    return conditional(request, etag, last_modified, build)
+        code = status.HTTP_410_GONE if withdrawn else status.HTTP_200_OK
+        return conditional(request, etag, last_modified, build, code=code)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        url = reverse("api:workspace-claim", args=[kwargs["pk"]])
+        raise exceptions.MethodNotAllowed(
+            request.method, detail=READ_ONLY.format(method=request.method, url=url)
+        )
+
+
+def article_items(
+    articles: list[dict[str, Any]], builder: ClaimBuilder
+) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """The published-once claims of these articles in text order, built and grouped by
+    article (approved ones only), and their rows (validators read tombstones too)."""
+    rows = list(
+        claim_rows(
+            Claim.objects.published_once().filter(article_id__in=[a["id"] for a in articles])
+        ).order_by("article_id", "start", "end", "id")
+    )
+    live = [row for row in rows if not is_tombstone_row(row)]
+    grouped: dict[int, list] = defaultdict(list)
+    for row, item in zip(live, builder.build(live), strict=True):
+        grouped[row["article_id"]].append(item)
+    return grouped, rows
+
+
+ARTICLE_COLUMNS = (
+    "id", "title", "subtitle", "source_url", "publisher", "byline", "published_at", "updated_at",
+)  # fmt: skip
+
+
+def article_json(
+    article: dict[str, Any], claims: list[dict[str, Any]], builder: ClaimBuilder
+) -> dict[str, Any]:
+    links = builder.links
+    return {
+        "id": article["id"],
+        "uri": links.article(article["id"]),
+        "title": article["title"],
+        "subtitle": article["subtitle"],
+        "url": links.article_url(article["source_url"], article["id"]),
+        "publisher": article["publisher"],
+        "byline": article["byline"],
+        "published_at": builder.when(article["published_at"]),
+        "claims": [{k: v for k, v in item.items() if k != "article"} for item in claims],
+    }
+
+
+def article_validators(
+    articles: list[dict[str, Any]], rows: list[dict[str, Any]], *parts: Any
+) -> tuple[str, datetime | None]:
+    """ETag and Last-Modified of articles with their published claims.
+
+    A withdrawn claim stays among the rows with a fresh updated_at, so a removal moves
+    Last-Modified too.
+    """
+    etag = make_etag(
+        *parts,
+        [[a["id"], a["updated_at"]] for a in articles],
+        [row_fingerprint(row) for row in rows],
+    )
+    last_modified = latest(*(a["updated_at"] for a in articles), *(r["updated_at"] for r in rows))
+    return etag, last_modified
 
 
 @extend_schema(tags=["export"])
@@ -446,27 +472,46 @@ class ArticleListView(ExportView):
         responses=export_responses(ArticlePageSerializer),
     )
     def get(self, request: Request) -> Response:
-        context = scale_context(request)
+        fmt, links, context = self.reading(request)
         params = validated(ArticleListQuerySerializer, request, context)
-        fmt = export_format(request)
-        articles, next_cursor = id_page(
-            with_published_claims(export_articles(params)),
-            params.get("cursor"),
-            params["page_size"],
+        cursor = request_cursor(params.get("cursor"), (int,))
+        articles_qs = export_articles(params.get("publisher"))
+        around = page(
+            articles_qs.values(*ARTICLE_COLUMNS), cursor, params["page_size"], ARTICLE_KEY
         )
-        next_url = page_url(request, next_cursor)
-        etag, last_modified = article_validators(articles, fmt, request.get_full_path(), context)
+        articles = around.rows
+        builder = ClaimBuilder(context["scale_bounds"], links)
+        grouped, rows = article_items(articles, builder)
+        total = start = None
+        if fmt == "webannotation":
+            # Annotations are the approved claims of the articles, in article order.
+            approved = Claim.objects.approved().filter(article__in=articles_qs)
+            first = articles[0]["id"] if articles else 0
+            counts = approved.aggregate(
+                total=Count("pk"), before=Count("pk", filter=Q(article_id__lt=first))
+            )
+            total, start = counts["total"], counts["before"]
+        etag, last_modified = article_validators(
+            articles, rows, fmt, request.get_full_path(), context["scale_bounds"],
+            representation_settings(links), cursors_of(around, total, start),
+        )  # fmt: skip
 
         def build() -> dict[str, Any]:
             if fmt == "json":
-                data = ExportArticleSerializer(articles, many=True, context=context).data
-                return {"next": next_url, "results": data}
-            items = claim_items(approved_claims(articles), fmt, context)
-            return claim_collection(
-                request, items, fmt, next_url, last_modified, "Fact-checked articles"
-            )
+                return {
+                    "next": page_url(request, around.next),
+                    "previous": page_url(request, around.prev),
+                    "results": [article_json(a, grouped[a["id"]], builder) for a in articles],
+                }
+            items = in_format([i for a in articles for i in grouped[a["id"]]], fmt, links)
+            if fmt == "claimreview":
+                return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
+            return annotation_document(
+                request, items, label="Fact-checked articles", total=total, start_index=start,
+                cursor=cursor, around=around,
+            )  # fmt: skip
 
-        return conditional(request, etag, last_modified, build, link_header(next_url))
+        return conditional(request, etag, last_modified, build, link_header(request, around))
 
 
 @extend_schema(tags=["export"])
@@ -479,99 +524,35 @@ class ArticleDetailView(ExportView):
         responses=export_responses(ExportArticleSerializer, detail=True),
     )
     def get(self, request: Request, pk: int) -> Response:
-        context = scale_context(request)
-        fmt = export_format(request)
-        article = get_object_or_404(with_published_claims(export_articles({})), pk=pk)
-        etag, last_modified = article_validators([article], fmt, "article", context)
+        fmt, links, context = self.reading(request)
+        article = export_articles().filter(pk=pk).values(*ARTICLE_COLUMNS).first()
+        if article is None:
+            raise Http404("This article has no published fact-checks.")
+        cursor = request_cursor(request.query_params.get("cursor"), (int,))
+        if cursor is not None and cursor != FIRST_PAGE:
+            raise exceptions.ValidationError(
+                {"cursor": ["An article's annotations are one page: its first."]}
+            )
+        builder = ClaimBuilder(context["scale_bounds"], links)
+        grouped, rows = article_items([article], builder)
+        etag, last_modified = article_validators(
+            [article], rows, fmt, request.get_full_path(), context["scale_bounds"],
+            representation_settings(links),
+        )  # fmt: skip
 
         def build() -> dict[str, Any]:
+            claims = grouped[article["id"]]
             if fmt == "json":
-                return ExportArticleSerializer(article, context=context).data
-            items = claim_items(approved_claims([article]), fmt, context)
+                return article_json(article, claims, builder)
+            items = in_format(claims, fmt, links)
             if fmt == "claimreview":
-                return formats.claimreview_feed(items, date_modified=last_modified)
-            here = request.build_absolute_uri(request.path)
-            return formats.annotation_collection(
-                items,
-                collection_id=here,
-                label=f"Fact-checks of {article.title}",
-                page_id=f"{here}#page-1",
-            )
+                return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
+            return annotation_document(
+                request, items, label=f"Fact-checks of {article['title']}", total=len(items),
+                start_index=0, cursor=cursor,
+            )  # fmt: skip
 
         return conditional(request, etag, last_modified, build)
-
-
-def with_published_claims(queryset):
-    """Articles with ``published_claims``: approved and withdrawn ones (validators need both)."""
-    claims = exportable(export_claim_queryset(), tombstones=True).order_by("start", "end", "id")
-    return queryset.defer(*HEAVY_ARTICLE_FIELDS).prefetch_related(
-        Prefetch("claims", queryset=claims, to_attr="published_claims")
-    )
-
-
-def approved_claims(articles: Iterable[Article]) -> list[Claim]:
-    return [c for a in articles for c in a.published_claims if not is_tombstone(c)]
-
-
-def article_validators(
-    articles: list[Article], fmt: str, path: str, context: dict
-) -> tuple[str, datetime | None]:
-    """ETag and Last-Modified of articles with their published claims.
-
-    A withdrawn claim stays in ``published_claims`` with a fresh updated_at, so
-    a removal moves Last-Modified too.
-    """
-    claims = [c for a in articles for c in a.published_claims]
-    etag = make_etag(
-        fmt,
-        path,
-        context["scale_bounds"],
-        representation_settings(),
-        [[a.pk, a.updated_at] for a in articles],
-        [fingerprint(c) for c in claims],
-    )
-    last_modified = latest(*(a.updated_at for a in articles), *(c.updated_at for c in claims))
-    return etag, last_modified
-
-
-# JSON Lines ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportChunk:
-    data: bytes
-    claims: int
-    tombstones: int
-
-
-def jsonl_chunks(
-    params: dict[str, Any], *, chunk_size: int = STREAM_CHUNK
-) -> Iterator[ExportChunk]:
-    """Every exportable claim as JSON Lines, one keyset chunk at a time.
-
-    Memory stays flat: each chunk is one ``WHERE (updated_at, id) > (last) … LIMIT n``
-    (no OFFSET, no ``.iterator()``, which reads everything first on SQLite), serialised
-    and dropped before the next. The API stream and ``manage.py export_claims`` share it.
-    """
-    builder = ClaimBuilder(verdict_scale()[1])
-    encoder = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    queryset = claim_rows(export_claims(params)).order_by("updated_at", "pk")
-    key = None
-    while True:
-        chunk = queryset if key is None else claims_after(queryset, *key)
-        rows = list(chunk[:chunk_size])
-        if not rows:
-            return
-        lines = [encoder.encode(item) for item in builder.build(rows)]
-        tombstones = sum(1 for row in rows if is_tombstone_row(row))
-        yield ExportChunk(
-            data=("\n".join(lines) + "\n").encode(),
-            claims=len(rows) - tombstones,
-            tombstones=tombstones,
-        )
-        if len(rows) < chunk_size:
-            return
-        key = claim_key(rows[-1])
 
 
 @extend_schema(tags=["export"])
@@ -579,7 +560,6 @@ class ClaimStreamView(ExportView):
     """Every approved claim as JSON Lines, streamed (tombstones too with updated_since)."""
 
     renderer_classes = [JSONLinesRenderer]
-    content_negotiation_class = ExportContentNegotiation
 
     @extend_schema(
         operation_id="export_claims_jsonl",
@@ -607,10 +587,10 @@ class ClaimStreamView(ExportView):
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        context = scale_context(request)
-        params = validated(ClaimFilterSerializer, request, context)
+        _, links, context = self.reading(request)
+        query = ExportQuery.of(validated(ClaimFilterSerializer, request, context))
         response = StreamingHttpResponse(
-            (chunk.data for chunk in jsonl_chunks(params)),
+            (chunk.data for chunk in jsonl_chunks(query, links, scale=context["scale_bounds"])),
             content_type="application/x-ndjson; charset=utf-8",
         )
         response["Cache-Control"] = "private, no-store"

@@ -14,7 +14,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-from annotations.api.formats import ANNO_MEDIA_TYPE
+from annotations.publishing.webannotation import ANNO_MEDIA_TYPE
 
 UNKNOWN_FORMAT = "Unknown format {wanted!r}: choose one of {offered}."
 

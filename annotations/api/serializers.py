@@ -1,92 +1,34 @@
-"""Claim representations: one shape for the export, a superset for the workspace.
+"""What the API accepts (validated input) and what it documents (the OpenAPI shapes).
 
-Read paths must be given querysets from ``claim_queryset`` so that a list costs
-the same number of queries whatever its length.
+The representations themselves are built by ``annotations.publishing`` from rows;
+the output serializers here are the schema's description of them only, and
+``tests/test_api_schema_agrees.py`` holds the schema and the builders to the same
+field names.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db.models import Max, Min, Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations import access, workflow
+from annotations import workflow
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict, http_url_validator
-from annotations.sanitize import html_to_text
+from annotations.publishing.rows import ARTICLE_FIELDS, SOURCE_FIELDS
+from annotations.publishing.workspace import EXPANDABLE
 
 MAX_SOURCES = 30
 
 
-def public_base() -> str:
-    return settings.FACTCHECK_PUBLIC_BASE_URL.rstrip("/")
-
-
-def claim_uri(claim: Claim) -> str:
-    """The claim's stable URI: its public fact-check page, which redirects to the slugged URL."""
-    return f"{public_base()}/checks/{claim.pk}/"
-
-
-def article_url(article: Article) -> str:
-    return article.source_url or f"{public_base()}/checks/articles/{article.pk}/"
-
-
-def person(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
-
-
-def claim_queryset(*, workspace: bool = False):
-    """Claims with everything a representation reads, in a fixed number of queries."""
-    queryset = Claim.objects.select_related(
-        "article", "verdict", "author", "approved_by"
-    ).prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("order", "id")),
-        Prefetch(
-            "events",
-            queryset=ClaimEvent.objects.filter(is_correction=True).order_by("at", "id"),
-            to_attr="correction_events",
-        ),
-    )
-    if workspace:
-        queryset = queryset.select_related("assignee").prefetch_related(
-            Prefetch(
-                "events",
-                queryset=ClaimEvent.objects.select_related("actor").order_by("at", "id"),
-                to_attr="history",
-            )
-        )
-    return queryset
-
-
-def scale_bounds_of(verdicts) -> tuple[int | None, int | None]:
-    """(worst, best) rating of an already loaded scale: no query."""
-    ratings = [v.rating_value for v in verdicts if v.rating_value is not None]
-    return (min(ratings), max(ratings)) if ratings else (None, None)
-
-
-def scale_bounds(context: dict) -> tuple[int | None, int | None]:
-    """(worst, best) rating on the scale, read once per request."""
-    if "scale_bounds" not in context:
-        bounds = Verdict.objects.aggregate(worst=Min("rating_value"), best=Max("rating_value"))
-        context["scale_bounds"] = (bounds["worst"], bounds["best"])
-    return context["scale_bounds"]
+# Documented shapes ---------------------------------------------------------------------------
 
 
 class VerdictSerializer(serializers.ModelSerializer):
-    best_rating = serializers.SerializerMethodField()
-    worst_rating = serializers.SerializerMethodField()
+    best_rating = serializers.IntegerField(allow_null=True)
+    worst_rating = serializers.IntegerField(allow_null=True)
 
     class Meta:
         model = Verdict
         fields = ["label", "slug", "rating_value", "best_rating", "worst_rating", "colour"]
-
-    def get_best_rating(self, verdict: Verdict) -> int | None:
-        return scale_bounds(self.context)[1] if verdict.rating_value is not None else None
-
-    def get_worst_rating(self, verdict: Verdict) -> int | None:
-        return scale_bounds(self.context)[0] if verdict.rating_value is not None else None
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -98,46 +40,38 @@ class QuoteSerializer(serializers.Serializer):
 
 
 class ArticleRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.URLField(help_text="The original page, else the article's public page.")
 
     class Meta:
         model = Article
-        fields = ["id", "title", "url", "publisher", "byline", "published_at"]
-
-    def get_url(self, article: Article) -> str:
-        return article_url(article)
-
-
-SOURCE_FIELDS = [
-    "id", "url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url",
-]  # fmt: skip
+        fields = list(ARTICLE_FIELDS)
 
 
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = SOURCE_FIELDS
+        fields = list(SOURCE_FIELDS)
 
 
 class CorrectionSerializer(serializers.Serializer):
     previous_verdict = serializers.CharField()
-    date = serializers.DateTimeField(source="at")
-    note = serializers.CharField(source="comment")
+    date = serializers.DateTimeField()
+    note = serializers.CharField()
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    """A claim as the export shows it."""
+    """A claim as the export shows it (built by ``publishing.rows.ClaimBuilder``)."""
 
-    uri = serializers.SerializerMethodField()
+    uri = serializers.URLField(help_text="Its public fact-check page (a stable address).")
     verdict = VerdictSerializer(allow_null=True)
-    rationale_html = serializers.CharField(source="rationale")
-    rationale_text = serializers.SerializerMethodField()
-    quote = serializers.SerializerMethodField()
+    rationale_html = serializers.CharField(help_text="Sanitised HTML.")
+    rationale_text = serializers.CharField()
+    quote = QuoteSerializer()
     article = ArticleRefSerializer()
     sources = SourceSerializer(many=True)
-    author = serializers.SerializerMethodField()
-    approved_by = serializers.SerializerMethodField()
-    corrections = serializers.SerializerMethodField()
+    author = serializers.CharField(allow_null=True)
+    approved_by = serializers.CharField(allow_null=True)
+    corrections = CorrectionSerializer(many=True)
 
     class Meta:
         model = Claim
@@ -153,65 +87,59 @@ class ClaimSerializer(serializers.ModelSerializer):
             "sources",
             "author",
             "approved_by",
+            "created_at",
             "approved_at",
             "updated_at",
             "corrections",
         ]
 
-    def get_uri(self, claim: Claim) -> str:
-        return claim_uri(claim)
 
-    def get_rationale_text(self, claim: Claim) -> str:
-        return html_to_text(claim.rationale)
+@extend_schema_field({"type": "string", "enum": ["retracted"]})
+class WithdrawnField(serializers.CharField):
+    """Retracted or reopened: for a consumer both mean withdrawn."""
 
-    @extend_schema_field(QuoteSerializer)
-    def get_quote(self, claim: Claim) -> dict:
-        return {
-            "exact": claim.exact,
-            "prefix": claim.prefix,
-            "suffix": claim.suffix,
-            "start": claim.start,
-            "end": claim.end,
-        }
 
-    def get_author(self, claim: Claim) -> str | None:
-        return person(claim.author)
+class TombstoneSerializer(serializers.Serializer):
+    """A claim that was published and no longer is: consumers of a sync delete it."""
 
-    def get_approved_by(self, claim: Claim) -> str | None:
-        return person(claim.approved_by)
-
-    @extend_schema_field(CorrectionSerializer(many=True))
-    def get_corrections(self, claim: Claim) -> list[dict]:
-        events = getattr(claim, "correction_events", None)
-        if events is None:
-            events = claim.events.filter(is_correction=True).order_by("at", "id")
-        return CorrectionSerializer(events, many=True).data
+    id = serializers.IntegerField()
+    uri = serializers.URLField()
+    status = WithdrawnField()
+    updated_at = serializers.DateTimeField()
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
+    actor = serializers.CharField(allow_null=True)
 
     class Meta:
         model = ClaimEvent
         fields = ["at", "actor", "kind", "from_status", "to_status", "comment", "changes"]
 
-    def get_actor(self, event: ClaimEvent) -> str | None:
-        return person(event.actor)
+
+class BlockedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    reason = serializers.CharField(help_text="Why it is refused now, and what to do about it.")
 
 
 class PermissionsSerializer(serializers.Serializer):
     edit = serializers.BooleanField()
     delete = serializers.BooleanField()
-    actions = serializers.ListField(child=serializers.CharField())
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text="The transitions you may take now."
+    )
+    blocked = BlockedActionSerializer(
+        many=True,
+        help_text="Transitions that apply to the claim's state but are refused now, with why.",
+    )
 
 
 class WorkspaceClaimSerializer(ClaimSerializer):
     """A claim as the reviewer workspace shows it: its state, history and what you may do."""
 
-    author_id = serializers.IntegerField(read_only=True)
-    assignee = serializers.SerializerMethodField()
-    events = serializers.SerializerMethodField()
-    permissions = serializers.SerializerMethodField()
+    author_id = serializers.IntegerField()
+    assignee = serializers.CharField(allow_null=True)
+    events = EventSerializer(many=True)
+    permissions = PermissionsSerializer()
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -220,7 +148,6 @@ class WorkspaceClaimSerializer(ClaimSerializer):
             "version",
             "author_id",
             "assignee",
-            "created_at",
             "submitted_at",
             "retracted_at",
             "retraction_reason",
@@ -228,25 +155,49 @@ class WorkspaceClaimSerializer(ClaimSerializer):
             "permissions",
         ]
 
-    def get_assignee(self, claim: Claim) -> str | None:
-        return person(claim.assignee) if claim.assignee_id else None
 
-    @extend_schema_field(EventSerializer(many=True))
-    def get_events(self, claim: Claim) -> list[dict]:
-        events = getattr(claim, "history", None)
-        if events is None:
-            events = claim.events.select_related("actor").order_by("at", "id")
-        return EventSerializer(events, many=True).data
+class LeanClaimSerializer(serializers.ModelSerializer):
+    """A claim in the workspace's list: what highlights, counts and card summaries need."""
 
-    @extend_schema_field(PermissionsSerializer)
-    def get_permissions(self, claim: Claim) -> dict:
-        user = self.context["request"].user
-        actions = [t.action for t in workflow.allowed_actions(user, claim)]
-        return {
-            "edit": access.can_edit_claim(user, claim),
-            "delete": access.can_delete_claim(user, claim),
-            "actions": actions,
-        }
+    verdict = serializers.SlugField(allow_null=True, help_text="The verdict's slug.")
+    author = serializers.CharField(allow_null=True)
+    source_count = serializers.IntegerField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "start", "end", "status", "claim", "verdict", "author", "source_count"]
+
+
+class ArticleClaimSerializer(ClaimSerializer):
+    """A claim inside its article: the article is the parent, so it is not repeated."""
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [name for name in ClaimSerializer.Meta.fields if name != "article"]
+
+
+class ExportArticleSerializer(serializers.ModelSerializer):
+    """An article with its approved claims."""
+
+    uri = serializers.URLField(help_text="The article's public page.")
+    url = serializers.URLField(help_text="The original page, else the article's public page.")
+    claims = ArticleClaimSerializer(many=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "uri",
+            "title",
+            "subtitle",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "claims",
+        ]
+
+
+# Input -----------------------------------------------------------------------------------
 
 
 class SourceInputSerializer(serializers.ModelSerializer):
@@ -259,7 +210,7 @@ class SourceInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = SOURCE_FIELDS
+        fields = list(SOURCE_FIELDS)
         extra_kwargs = {"title": {"required": False}}
 
 
@@ -301,66 +252,19 @@ class TransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-# The export: tombstones for incremental sync, articles with their approved claims.
+class ExpandSerializer(serializers.Serializer):
+    expand = serializers.CharField(
+        required=False,
+        help_text="Comma-separated: sources, events. Without it each claim is lean (id, span, "
+        "status, claim, verdict slug, author, source count); with it each claim is the full "
+        "workspace representation, with the parts named.",
+    )
 
-
-def article_uri(article: Article) -> str:
-    """The article's public page, listing its published fact-checks."""
-    return f"{public_base()}/checks/articles/{article.pk}/"
-
-
-class TombstoneSerializer(serializers.Serializer):
-    """A claim that was published and no longer is: consumers of a sync delete it."""
-
-    id = serializers.IntegerField()
-    uri = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
-    updated_at = serializers.DateTimeField()
-
-    def get_uri(self, claim: Claim) -> str:
-        return claim_uri(claim)
-
-    @extend_schema_field({"type": "string", "enum": ["retracted"]})
-    def get_status(self, claim: Claim) -> str:
-        # Retracted or reopened as a draft: for a consumer both mean "withdrawn".
-        return Claim.Status.RETRACTED
-
-
-class ArticleClaimSerializer(ClaimSerializer):
-    """A claim inside its article: the article is the parent, so it is not repeated."""
-
-    class Meta(ClaimSerializer.Meta):
-        fields = [name for name in ClaimSerializer.Meta.fields if name != "article"]
-
-
-class ExportArticleSerializer(serializers.ModelSerializer):
-    """An article with its approved claims (read from the ``published_claims`` prefetch)."""
-
-    uri = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
-    claims = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Article
-        fields = [
-            "id",
-            "uri",
-            "title",
-            "subtitle",
-            "url",
-            "publisher",
-            "byline",
-            "published_at",
-            "claims",
-        ]
-
-    def get_uri(self, article: Article) -> str:
-        return article_uri(article)
-
-    def get_url(self, article: Article) -> str:
-        return article_url(article)
-
-    @extend_schema_field(ArticleClaimSerializer(many=True))
-    def get_claims(self, article: Article) -> list[dict]:
-        approved = [c for c in article.published_claims if c.status == Claim.Status.APPROVED]
-        return ArticleClaimSerializer(approved, many=True, context=self.context).data
+    def validate_expand(self, value: str) -> list[str]:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [part for part in parts if part not in EXPANDABLE]
+        if unknown or not parts:
+            raise serializers.ValidationError(
+                f"Expand one or more of {', '.join(EXPANDABLE)} (comma-separated), not {value!r}."
+            )
+        return parts

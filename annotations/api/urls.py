@@ -1,16 +1,34 @@
-from django.urls import include, path
+"""The API's routes: the workspace's own resources, and the read-only export.
 
-from annotations.api import views
+``claims/export.jsonl`` cannot clash with ``claims/<int:pk>/``: the int converter
+matches digits only.
+"""
+
+from django.urls import path
+
+from annotations.api import export, workspace
 
 app_name = "api"
 
 urlpatterns = [
-    path("articles/<int:pk>/claims/", views.ArticleClaimsView.as_view(), name="article-claims"),
-    path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
+    # The workspace: claims as their author and the editors see them, drafts included.
     path(
-        "claims/<int:pk>/transitions/",
-        views.ClaimTransitionView.as_view(),
+        "workspace/articles/<int:pk>/claims/",
+        workspace.ArticleClaimsView.as_view(),
+        name="article-claims",
+    ),
+    path(
+        "workspace/claims/<int:pk>/", workspace.WorkspaceClaimView.as_view(), name="workspace-claim"
+    ),
+    path(
+        "workspace/claims/<int:pk>/transitions/",
+        workspace.ClaimTransitionView.as_view(),
         name="claim-transitions",
     ),
-    path("", include("annotations.api.export_urls")),
+    # The export: approved claims only, whoever asks.
+    path("claims/", export.ClaimListView.as_view(), name="claim-list"),
+    path("claims/export.jsonl", export.ClaimStreamView.as_view(), name="claim-export-jsonl"),
+    path("claims/<int:pk>/", export.ClaimDetailView.as_view(), name="claim-detail"),
+    path("articles/", export.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", export.ArticleDetailView.as_view(), name="article-detail"),
 ]

@@ -554,7 +554,7 @@ def test_an_opened_card_loads_its_details_from_the_api_once(page, reviewer, arti
         sources=[{"url": "https://example.org/satellite", "title": "Images of the Shenzhen plant"}],
     )
     workflow.claim_transition(claim=claim, user=reviewer, action="submit")
-    detail_url = f"/api/v1/claims/{claim.pk}/"
+    detail_url = f"/api/v1/workspace/claims/{claim.pk}/"
     fetched: list[str] = []
     page.on(
         "request",
@@ -600,7 +600,7 @@ def test_a_card_whose_details_cannot_be_loaded_says_so_and_can_try_again(page, r
     claim = make_claim(article, reviewer, SENTENCE, "true", rationale="Seen on images.")
     log_in(page, "reviewer", PASSWORD)
     open_workspace(page, article)
-    detail = f"**/api/v1/claims/{claim.pk}/"
+    detail = f"**/api/v1/workspace/claims/{claim.pk}/"
     page.route(detail, lambda route: route.abort())
     card = page.locator(f"#claim-{claim.pk}")
     card.locator(".card-toggle").click()

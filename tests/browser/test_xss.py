@@ -45,7 +45,8 @@ from annotations import claims, workflow
 from annotations.admin import short
 from annotations.importers import import_bytes
 from annotations.models import Article, Claim, Verdict, http_url_validator
-from annotations.published import CHECKS_PER_PAGE, check_path
+from annotations.published import CHECKS_PER_PAGE
+from annotations.publishing.uris import check_path
 from annotations.views import ARTICLES_PER_PAGE
 from tests.browser.test_review_flow import admin_log_in
 from tests.xss_payloads import HARMLESS_RATIONALE, MARKER, PAYLOADS
@@ -439,7 +440,7 @@ def assert_the_api_refuses_every_address_that_is_not_http(reviewer) -> None:
     probe = import_bytes(b"URL probe\nA line to anchor claims on.", origin="probe.txt").article
     api = APIClient()
     api.force_authenticate(reviewer)
-    url = f"/api/v1/articles/{probe.pk}/claims/"
+    url = f"/api/v1/workspace/articles/{probe.pk}/claims/"
     request_log = logging.getLogger("django.request")
     level = request_log.level
     request_log.setLevel(logging.ERROR)  # a "Bad Request" line per payload is the point here
@@ -476,7 +477,7 @@ def make_checks(articles: list[Article], reviewer, editor, verdicts) -> list[Cla
     checks = []
     for k, (article, text) in enumerate(zip(articles, TEXTS, strict=True)):
         response = api.post(
-            f"/api/v1/articles/{article.pk}/claims/",
+            f"/api/v1/workspace/articles/{article.pk}/claims/",
             {
                 **span_of(article, f"Report {k}"),
                 "claim": text,
@@ -567,7 +568,7 @@ def sweep_desk(page, sweep: Sweep, carrier: Article, carried: dict[str, Claim]) 
         *(f"/admin/annotations/claimevent/?to_status__exact={s}&all=" for s in SENT_BACK),
     )
     sweep.visit(page, "admin verdict changelist", "/admin/annotations/verdict/?all=")
-    sweep.visit(page, "API browsable view", *(f"/api/v1/claims/{pk}/" for pk in held))
+    sweep.visit(page, "API browsable view", *(f"/api/v1/workspace/claims/{pk}/" for pk in held))
     pages = math.ceil(Article.objects.count() / ARTICLES_PER_PAGE)
     sweep.visit(
         page, "reviewer article list", *(f"/articles/?page={n}" for n in range(1, pages + 1))
@@ -607,9 +608,15 @@ def sweep_public(page, sweep: Sweep, carrier: Article, carried, checks) -> None:
     """The public site, signed out: each fact-check, the list, the checked article."""
     for check in checks:  # the one page that renders a rationale as HTML: one per payload
         expect = [check.claim, check.verdict.label, check.retraction_reason]
-        sweep.visit(page, "public fact-check page", check_path(check), expect=expect)
-    sweep.visit(page, "public fact-check page", check_path(carried["every"]), expect=TEXTS)
-    sweep.visit(page, "public fact-check page", check_path(carried["formatted"]))
+        sweep.visit(page, "public fact-check page", check_path(check.pk, check.slug), expect=expect)
+    sweep.visit(
+        page,
+        "public fact-check page",
+        check_path(carried["every"].pk, carried["every"].slug),
+        expect=TEXTS,
+    )
+    formatted = carried["formatted"]
+    sweep.visit(page, "public fact-check page", check_path(formatted.pk, formatted.slug))
     assert_the_rationale_keeps_its_formatting(page)
     published = Claim.objects.filter(status=Claim.Status.APPROVED).count()
     sweep.visit(

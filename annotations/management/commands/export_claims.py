@@ -8,8 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.api.export import jsonl_chunks
-from annotations.api.filters import ClaimFilterSerializer
+from annotations.publishing.dates import parse_moment
+from annotations.publishing.jsonlines import jsonl_chunks
+from annotations.publishing.query import ExportQuery
+from annotations.publishing.uris import Links
 
 
 class Command(BaseCommand):
@@ -34,18 +36,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output=None, updated_since=None, **options):
-        params = self.parse_filters(updated_since)
+        query = self.parse_filters(updated_since)
         if output and Path(output).exists() and not Path(output).is_file():
             # A device or pipe (/dev/null, a FIFO): write straight to it, never rename over it.
             with Path(output).open("wb") as stream:
-                claims, tombstones = self.write(stream.write, params)
+                claims, tombstones = self.write(stream.write, query)
             where = output
         elif output:
             target = Path(output)
             partial = target.with_name(target.name + ".part")
             try:
                 with partial.open("wb") as stream:
-                    claims, tombstones = self.write(stream.write, params)
+                    claims, tombstones = self.write(stream.write, query)
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
@@ -53,29 +55,26 @@ class Command(BaseCommand):
             where = str(target)
         else:
             claims, tombstones = self.write(
-                lambda data: self.stdout.write(data.decode(), ending=""), params
+                lambda data: self.stdout.write(data.decode(), ending=""), query
             )
             where = "standard output"
         summary = f"Exported {claims} claim(s)"
-        if "updated_since" in params:
+        if query.syncing:
             summary += f" and {tombstones} tombstone(s)"
         self.stderr.write(f"{summary} to {where}.")
 
-    def parse_filters(self, updated_since: str | None) -> dict:
-        """The same validation (and messages) as the API's query parameters."""
-        data = {"updated_since": updated_since} if updated_since else {}
-        serializer = ClaimFilterSerializer(data=data)
-        if not serializer.is_valid():
-            problems = "; ".join(
-                f"--{field.replace('_', '-')}: {' '.join(str(m) for m in messages)}"
-                for field, messages in serializer.errors.items()
-            )
-            raise CommandError(problems)
-        return dict(serializer.validated_data)
+    def parse_filters(self, updated_since: str | None) -> ExportQuery:
+        """The same parsing (and message) as the API's ``updated_since``."""
+        if not updated_since:
+            return ExportQuery()
+        try:
+            return ExportQuery(updated_since=parse_moment(updated_since))
+        except ValueError as exc:
+            raise CommandError(f"--updated-since: {exc}") from None
 
-    def write(self, write: Callable[[bytes], object], params: dict) -> tuple[int, int]:
+    def write(self, write: Callable[[bytes], object], query: ExportQuery) -> tuple[int, int]:
         claims = tombstones = 0
-        for chunk in jsonl_chunks(params):
+        for chunk in jsonl_chunks(query, Links.for_request(None)):
             write(chunk.data)
             claims += chunk.claims
             tombstones += chunk.tombstones

@@ -1,49 +1,62 @@
-"""The workspace API: claims on an article, one claim, and its transitions.
+"""The workspace API: claims as their author and the editors see them, drafts included.
 
-Writes name the version they read, in ``If-Match`` (answered 412 when stale)
-or in a ``version`` field (answered 409 when stale); both answers carry the
-claim as it now is, so the page can show what changed.
+``/api/v1/workspace/articles/<id>/claims/`` lists an article's claims (lean, or in
+full with ``?expand=``) and creates one; ``/api/v1/workspace/claims/<id>/`` reads,
+changes and deletes one; ``…/transitions/`` moves it through the workflow.
+
+Writes name the version they read, in ``If-Match`` (the ETag of the read; answered
+412 when stale) or in a ``version`` field (answered 409 when stale); both answers
+carry the claim as it now is, so the page can show what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import access, claims, workflow
-from annotations.api import export
+from annotations.api.conditional import conditional
 from annotations.api.errors import Conflict, PreconditionFailed
-from annotations.api.renderers import EXPORT_RENDERERS, ExportContentNegotiation
 from annotations.api.serializers import (
-    ClaimSerializer,
     ClaimWriteSerializer,
+    ExpandSerializer,
+    LeanClaimSerializer,
     TransitionSerializer,
     WorkspaceClaimSerializer,
-    claim_queryset,
 )
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, Verdict
+from annotations.publishing.scale import verdict_scale
+from annotations.publishing.uris import Links
+from annotations.publishing.workspace import (
+    WorkspaceBuilder,
+    in_text_order,
+    lean_claims,
+    workspace_rows,
+)
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
-    description='The ETag you read, e.g. "claim-12-v3"; a stale one gets 412.',
+    description="The ETag you read; a stale one (or another claim's) gets 412.",
 )
 VERSION_REQUIRED = (
-    "Say which version of the claim you are changing: send If-Match with its ETag, "
-    "or a version field."
+    "Say which version of the claim you are changing: send If-Match with the ETag you "
+    "read, or a version field."
+)
+BAD_IF_MATCH = 'Send the ETag you read for this claim, e.g. "claim-12-v3-…".'
+OTHER_CLAIM = (
+    "This ETag belongs to claim {other}, not to claim {pk}: read claim {pk} and send its ETag."
 )
 # The answers every workspace operation may give besides success, documented so that
 # clients (and the schema-driven fuzzing in tests/test_api_fuzz.py) know them.
@@ -56,7 +69,9 @@ WORKSPACE_ERRORS = {
 }
 STALE_ANSWERS = {
     409: OpenApiResponse(description="Stale version field; the body holds the current claim."),
-    412: OpenApiResponse(description="Stale If-Match; the body holds the current claim."),
+    412: OpenApiResponse(
+        description="Stale If-Match, or another claim's ETag; the body holds the current claim."
+    ),
 }
 TRANSITION_STATUS = {
     "forbidden": status.HTTP_403_FORBIDDEN,
@@ -64,6 +79,7 @@ TRANSITION_STATUS = {
     "comment": status.HTTP_400_BAD_REQUEST,
     "unknown": status.HTTP_400_BAD_REQUEST,
 }
+_ETAG = re.compile(r'^(?:W/)?"claim-(\d{1,18})-v(\d{1,18})(?:-[0-9a-f]{1,64})?"$')
 
 
 class CanUseWorkspace(permissions.BasePermission):
@@ -73,27 +89,30 @@ class CanUseWorkspace(permissions.BasePermission):
         return access.can_use_workspace(request.user)
 
 
-def etag(claim: Claim) -> str:
-    return f'"claim-{claim.pk}-v{claim.version}"'
+def claim_etag(item: dict[str, Any]) -> str:
+    """The claim's id and version, and a digest of everything in the body it validates
+    (its article's title, its verdict's label, what the reader may do…)."""
+    digest = hashlib.sha256(
+        json.dumps(item, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()[:16]
+    return f'"claim-{item["id"]}-v{item["version"]}-{digest}"'
 
 
-def requested_version(request: Request) -> tuple[int | None, bool]:
-    """(version, came from If-Match). If-Match wins over a body field."""
+def requested_version(request: Request) -> tuple[int | None, int | None, bool]:
+    """(version, claim id of the ETag, came from If-Match). If-Match wins over a body field."""
     header = request.headers.get("If-Match")
     if header:
-        match = re.search(r"(\d+)\"?\s*$", header)
+        match = _ETAG.match(header.strip())
         if not match:
-            raise exceptions.ValidationError(
-                {"If-Match": ['Send the ETag you read, e.g. "claim-12-v3".']}
-            )
-        return int(match.group(1)), True
-    version = request.data.get("version") if hasattr(request.data, "get") else None
+            raise exceptions.ValidationError({"If-Match": [BAD_IF_MATCH]})
+        return int(match.group(2)), int(match.group(1)), True
+    version = request.data.get("version") if isinstance(request.data, dict) else None
     if version in (None, ""):
-        return None, False
-    try:
-        return int(version), False
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": ["A whole number is required."]}) from None
+        return None, None, False
+    text = str(version).strip() if isinstance(version, int | str) else ""
+    if isinstance(version, bool) or not text.isdigit() or len(text) > 18:
+        raise exceptions.ValidationError({"version": ["A whole number is required."]})
+    return int(text), None, False
 
 
 def service_fields(validated: dict) -> dict:
@@ -105,44 +124,66 @@ def service_fields(validated: dict) -> dict:
     return data
 
 
-class ClaimViewMixin:
+class WorkspaceView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated, CanUseWorkspace]
     serializer_class = WorkspaceClaimSerializer
 
+    def full_claim(self, pk: int) -> dict[str, Any]:
+        """One claim in full, as this reader sees it."""
+        row = workspace_rows(Claim.objects.filter(pk=pk)).get()
+        return self.builder().build([row])[0]
+
+    def builder(self) -> WorkspaceBuilder:
+        return WorkspaceBuilder(
+            self.request.user, verdict_scale()[1], Links.for_request(self.request)
+        )
+
     def represent(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
-        claim = claim_queryset(workspace=True).get(pk=claim.pk)
-        data = WorkspaceClaimSerializer(claim, context=self.get_serializer_context()).data
-        return Response(data, status=code, headers={"ETag": etag(claim)})
+        item = self.full_claim(claim.pk)
+        return Response(item, status=code, headers={"ETag": claim_etag(item)})
 
     def get_claim(self, pk: int) -> Claim:
         """The claim, or 404 for one this user may not read (its existence is not leaked)."""
-        claim = get_object_or_404(claim_queryset(workspace=True), pk=pk)
-        if not access.can_read_claim(self.request.user, claim):
-            raise exceptions.NotFound()
-        return claim
+        return get_object_or_404(
+            Claim.objects.visible_to(self.request.user).select_related("article", "verdict"),
+            pk=pk,
+        )
 
-    def stale(self, exc: claims.StaleVersion, from_header: bool):
-        current = WorkspaceClaimSerializer(
-            claim_queryset(workspace=True).get(pk=exc.claim.pk),
-            context=self.get_serializer_context(),
-        ).data
+    def version_for(self, request: Request, claim: Claim) -> tuple[int | None, bool]:
+        """The version the caller names, from an ETag that must be this claim's."""
+        version, etag_of, from_header = requested_version(request)
+        if etag_of is not None and etag_of != claim.pk:
+            raise PreconditionFailed(
+                OTHER_CLAIM.format(other=etag_of, pk=claim.pk), current=self.full_claim(claim.pk)
+            )
+        return version, from_header
+
+    def stale(self, exc: claims.StaleVersion, from_header: bool) -> Conflict:
         error = PreconditionFailed if from_header else Conflict
-        return error(str(exc), current=current)
+        return error(str(exc), current=self.full_claim(exc.claim.pk))
 
 
 @extend_schema(tags=["workspace"])
-class ArticleClaimsView(ClaimViewMixin, GenericAPIView):
+class ArticleClaimsView(WorkspaceView):
     """The claims on one article that you may read, in text order; create one."""
 
-    @extend_schema(responses={200: WorkspaceClaimSerializer(many=True), **WORKSPACE_ERRORS})
+    @extend_schema(
+        parameters=[ExpandSerializer],
+        responses={200: LeanClaimSerializer(many=True), **WORKSPACE_ERRORS},
+        description="Lean claims by default; with ?expand=sources,events each claim is the "
+        "full workspace representation (as GET /api/v1/workspace/claims/{id}/ gives it).",
+    )
     def get(self, request: Request, pk: int) -> Response:
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
-        claims_ = access.visible_claims(
-            request.user, claim_queryset(workspace=True).filter(article=article)
-        ).order_by("start", "end", "id")
-        return Response(
-            WorkspaceClaimSerializer(claims_, many=True, context=self.get_serializer_context()).data
-        )
+        params = ExpandSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        expand = params.validated_data.get("expand")
+        if not expand:
+            slugs = dict(Verdict.objects.values_list("id", "slug"))
+            return Response(lean_claims(request.user, article.pk, slugs))
+        visible = Claim.objects.filter(article=article).visible_to(request.user)
+        rows = list(workspace_rows(in_text_order(visible)))
+        return Response(self.builder().build(rows, expand))
 
     @extend_schema(
         request=ClaimWriteSerializer, responses={201: WorkspaceClaimSerializer, **WORKSPACE_ERRORS}
@@ -159,73 +200,30 @@ class ArticleClaimsView(ClaimViewMixin, GenericAPIView):
         return self.represent(claim, status.HTTP_201_CREATED)
 
 
-def is_read(request) -> bool:
-    return getattr(request, "method", "GET") in ("GET", "HEAD")
-
-
 @extend_schema(tags=["workspace"])
-class ClaimDetailView(ClaimViewMixin, GenericAPIView):
-    """One claim: read it, change it (with the version you read), delete a draft.
-
-    Reading is also the export's detail: export readers (tokens, and anonymous
-    readers when the export is open) get approved claims only, in the export's
-    shape and formats; workspace users get the workspace representation in JSON.
-    """
-
-    def get_authenticators(self):
-        if is_read(self.request):
-            return [auth() for auth in export.EXPORT_AUTHENTICATION]
-        return super().get_authenticators()
-
-    def get_permissions(self):
-        if is_read(self.request):
-            return [export.CanReadExport()]
-        return super().get_permissions()
-
-    def permission_denied(self, request, message=None, code=None):
-        if is_read(request) and request.authenticators and not request.successful_authenticator:
-            raise exceptions.NotAuthenticated(export.NOT_SIGNED_IN)
-        super().permission_denied(request, message, code)
-
-    def get_throttles(self):
-        if is_read(self.request) and not access.can_use_workspace(self.request.user):
-            return [throttle() for throttle in export.EXPORT_THROTTLES]
-        return super().get_throttles()
-
-    def get_renderers(self):
-        if is_read(self.request):
-            return [renderer() for renderer in EXPORT_RENDERERS]
-        return super().get_renderers()
-
-    def get_content_negotiator(self):
-        if is_read(self.request):
-            return ExportContentNegotiation()
-        return super().get_content_negotiator()
+class WorkspaceClaimView(WorkspaceView):
+    """One claim as the workspace sees it: read it, change it (with the version you read),
+    delete a draft."""
 
     @extend_schema(
-        tags=["workspace", "export"],
-        parameters=[export.FORMAT_PARAMETER, *export.CONDITIONAL_HEADERS],
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The ETag you have; 304 when it is still current.",
+            )
+        ],
         responses={
-            **export.export_responses(
-                PolymorphicProxySerializer(
-                    component_name="ClaimOrWorkspaceClaim",
-                    serializers=[ClaimSerializer, WorkspaceClaimSerializer],
-                    resource_type_field_name=None,
-                ),
-                detail=True,
-            ),
+            200: WorkspaceClaimSerializer,
+            304: OpenApiResponse(description="Not modified: your copy (ETag) is current."),
+            **WORKSPACE_ERRORS,
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        if export.export_format(request) == "json" and access.can_use_workspace(request.user):
-            claim = self.get_claim(pk)
-            return export.conditional(
-                request,
-                etag(claim),
-                None,
-                lambda: WorkspaceClaimSerializer(claim, context=self.get_serializer_context()).data,
-            )
-        return export.claim_detail_response(request, pk)
+        claim = self.get_claim(pk)
+        item = self.full_claim(claim.pk)
+        return conditional(request, claim_etag(item), None, lambda: item)
 
     @extend_schema(
         request=ClaimWriteSerializer,
@@ -234,7 +232,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        version, from_header = requested_version(request)
+        version, from_header = self.version_for(request, claim)
         if version is None:
             raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
         serializer = ClaimWriteSerializer(data=request.data, partial=True)
@@ -253,7 +251,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        version, from_header = requested_version(request)
+        version, from_header = self.version_for(request, claim)
         if version is None:
             raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
         try:
@@ -266,7 +264,7 @@ class ClaimDetailView(ClaimViewMixin, GenericAPIView):
 
 
 @extend_schema(tags=["workspace"])
-class ClaimTransitionView(ClaimViewMixin, GenericAPIView):
+class ClaimTransitionView(WorkspaceView):
     """Move a claim through the workflow (submit, approve, reject, request_changes, …)."""
 
     @extend_schema(
@@ -286,7 +284,7 @@ class ClaimTransitionView(ClaimViewMixin, GenericAPIView):
         claim = self.get_claim(pk)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version, from_header = requested_version(request)
+        version, from_header = self.version_for(request, claim)
         try:
             claim = workflow.claim_transition(
                 claim=claim,

@@ -1,36 +1,46 @@
-"""The export's claims in our JSON, built from ``.values()`` rows for the long lists.
+"""The one builder of an exported claim: from a ``.values()`` row to our JSON.
 
-``ClaimSerializer`` defines the shape (and the OpenAPI schema); building it
-through DRF costs a model instance, a serializer walk and a field object per value,
-which held the JSON Lines stream to a tenth of what the database and the JSON
-encoder can do. Here a page or stream chunk is one query for the claims (joined
-with article, verdict and people) plus one each for their sources and corrections,
-and each claim a few dict literals. ``tests/test_api_rows.py`` holds the two
-builders to the same output, byte for byte, over claims of every shape.
+Every representation of a published claim starts here: our JSON and JSON Lines are
+what ``ClaimBuilder`` writes, ClaimReview and Web Annotation are made from that
+(``claimreview.py``, ``webannotation.py``), and so are the public pages and their
+JSON-LD. A page or stream chunk is one query for the claims (joined with article,
+verdict and people) plus one each for their sources and corrections, and each claim
+a few dict literals: no model instances, no serializer walk.
+``api.serializers.ClaimSerializer`` documents the shape (the OpenAPI schema); a test
+holds the two to the same field names.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, tzinfo
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from annotations.api.serializers import SOURCE_FIELDS, public_base
 from annotations.models import Claim, ClaimEvent, Source
+from annotations.publishing.dates import iso
+from annotations.publishing.people import person_of
+from annotations.publishing.scale import Bounds
+from annotations.publishing.uris import Links
 from annotations.sanitize import html_to_text
 
 APPROVED = Claim.Status.APPROVED.value
 RETRACTED = Claim.Status.RETRACTED.value
 PEOPLE = ("author", "approved_by")
+SOURCE_FIELDS = (
+    "id", "url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url",
+)  # fmt: skip
+ARTICLE_FIELDS = ("id", "title", "url", "publisher", "byline", "published_at")
 
 # Everything a claim's representation and its validators read, in one row.
 ROW_FIELDS = (
     "id", "claim", "rationale", "exact", "prefix", "suffix", "start", "end", "status",
-    "approved_at", "updated_at",
+    "created_at", "approved_at", "updated_at", "retracted_at", "retraction_reason",
     "verdict_id", "verdict__label", "verdict__slug", "verdict__rating_value", "verdict__colour",
+    "verdict__description",
     "article_id", "article__title", "article__source_url", "article__publisher",
     "article__byline", "article__published_at", "article__updated_at",
     *(f"{who}{part}" for who in PEOPLE
@@ -38,22 +48,14 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
-def claim_rows(queryset: QuerySet[Claim]) -> QuerySet[dict[str, Any]]:
-    """``queryset`` as rows of ``ROW_FIELDS`` (slice and order it as usual)."""
-    return queryset.values(*ROW_FIELDS)
-
-
-def person_of(row: dict[str, Any], who: str) -> str | None:
-    """``serializers.person`` from a row's columns: full name, else username."""
-    if row[f"{who}_id"] is None:
-        return None
-    full_name = f"{row[f'{who}__first_name']} {row[f'{who}__last_name']}".strip()
-    return full_name or row[f"{who}__username"]
+def claim_rows(queryset: QuerySet[Claim], *extra: str) -> QuerySet[dict[str, Any]]:
+    """``queryset`` as rows of ``ROW_FIELDS`` (and ``extra``); slice and order it as usual."""
+    return queryset.values(*ROW_FIELDS, *extra)
 
 
 def row_fingerprint(row: dict[str, Any]) -> list[Any]:
-    """``export.fingerprint`` of a row: what the representation depends on beyond
-    sources and corrections (which change only through writes that move updated_at)."""
+    """What a row's representation depends on beyond its sources and corrections
+    (which change only through writes that move updated_at): ETags hash it."""
     verdict = (
         [row["verdict__label"], row["verdict__slug"], row["verdict__rating_value"],
          row["verdict__colour"]]
@@ -72,23 +74,20 @@ def row_fingerprint(row: dict[str, Any]) -> list[Any]:
 
 
 def is_tombstone_row(row: dict[str, Any]) -> bool:
+    """A row the export shows only as withdrawn: anything not approved now."""
     return row["status"] != APPROVED
 
 
 class ClaimBuilder:
-    """Turns rows into the export's dicts; one per request or stream (it holds the scale)."""
+    """Turns rows into our JSON; one per request or stream (it holds the scale and links)."""
 
-    def __init__(self, scale_bounds: tuple[int | None, int | None]) -> None:
-        self.worst, self.best = scale_bounds
-        self.base = public_base()
-        self.tz: tzinfo | None = timezone.get_current_timezone()
+    def __init__(self, scale: Bounds, links: Links) -> None:
+        self.worst, self.best = scale
+        self.links = links
+        self.tz = timezone.get_current_timezone()
 
-    def when(self, value: datetime | None) -> str | None:
-        """DRF's DateTimeField: in the current time zone, ISO 8601, "Z" for UTC."""
-        if value is None:
-            return None
-        text = value.astimezone(self.tz).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    def when(self, value) -> str | None:
+        return iso(value, self.tz)
 
     def build(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each row as a claim, or as a tombstone when it is no longer approved."""
@@ -101,8 +100,14 @@ class ClaimBuilder:
             for row in rows
         ]
 
-    def related(self, ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    def build_one(self, row: dict[str, Any]) -> dict[str, Any]:
+        """One claim in full whatever its state (a public page shows a withdrawn one)."""
+        sources, corrections = self.related([row["id"]])
+        return self.claim(row, sources.get(row["id"], []), corrections.get(row["id"], []))
+
+    def related(self, ids: Iterable[int]) -> tuple[dict[int, list], dict[int, list]]:
         """Sources and corrections of these claims, grouped by claim (two queries)."""
+        ids = list(ids)
         sources: dict[int, list] = defaultdict(list)
         corrections: dict[int, list] = defaultdict(list)
         if not ids:
@@ -128,25 +133,36 @@ class ClaimBuilder:
             )
         return sources, corrections
 
-    def claim(self, row: dict[str, Any], sources: list, corrections: list) -> dict[str, Any]:
+    def verdict(self, row: dict[str, Any]) -> dict[str, Any] | None:
         if row["verdict_id"] is None:
-            verdict = None
-        else:
-            rated = row["verdict__rating_value"] is not None
-            verdict = {
-                "label": row["verdict__label"],
-                "slug": row["verdict__slug"],
-                "rating_value": row["verdict__rating_value"],
-                "best_rating": self.best if rated else None,
-                "worst_rating": self.worst if rated else None,
-                "colour": row["verdict__colour"],
-            }
+            return None
+        rated = row["verdict__rating_value"] is not None
+        return {
+            "label": row["verdict__label"],
+            "slug": row["verdict__slug"],
+            "rating_value": row["verdict__rating_value"],
+            "best_rating": self.best if rated else None,
+            "worst_rating": self.worst if rated else None,
+            "colour": row["verdict__colour"],
+        }
+
+    def article(self, row: dict[str, Any]) -> dict[str, Any]:
         article_id = row["article_id"]
         return {
+            "id": article_id,
+            "title": row["article__title"],
+            "url": self.links.article_url(row["article__source_url"], article_id),
+            "publisher": row["article__publisher"],
+            "byline": row["article__byline"],
+            "published_at": self.when(row["article__published_at"]),
+        }
+
+    def claim(self, row: dict[str, Any], sources: list, corrections: list) -> dict[str, Any]:
+        return {
             "id": row["id"],
-            "uri": f"{self.base}/checks/{row['id']}/",
+            "uri": self.links.claim(row["id"]),
             "claim": row["claim"],
-            "verdict": verdict,
+            "verdict": self.verdict(row),
             "rationale_html": row["rationale"],
             "rationale_text": html_to_text(row["rationale"]),
             "quote": {
@@ -156,27 +172,27 @@ class ClaimBuilder:
                 "start": row["start"],
                 "end": row["end"],
             },
-            "article": {
-                "id": article_id,
-                "title": row["article__title"],
-                "url": row["article__source_url"] or f"{self.base}/checks/articles/{article_id}/",
-                "publisher": row["article__publisher"],
-                "byline": row["article__byline"],
-                "published_at": self.when(row["article__published_at"]),
-            },
+            "article": self.article(row),
             "sources": sources,
             "author": person_of(row, "author"),
             "approved_by": person_of(row, "approved_by"),
+            "created_at": self.when(row["created_at"]),
             "approved_at": self.when(row["approved_at"]),
             "updated_at": self.when(row["updated_at"]),
             "corrections": corrections,
         }
 
     def tombstone(self, row: dict[str, Any]) -> dict[str, Any]:
-        """``TombstoneSerializer``: retracted or reopened, for a consumer both mean withdrawn."""
+        """A claim withdrawn after publication: retracted or reopened, for a consumer
+        both mean "delete your copy"."""
         return {
             "id": row["id"],
-            "uri": f"{self.base}/checks/{row['id']}/",
+            "uri": self.links.claim(row["id"]),
             "status": RETRACTED,
             "updated_at": self.when(row["updated_at"]),
         }
+
+
+def is_tombstone(item: dict[str, Any]) -> bool:
+    """Whether a built item is a tombstone (it has a status; a claim has none)."""
+    return "status" in item and "claim" not in item

@@ -1,0 +1,42 @@
+"""Moments as we publish and accept them: ISO 8601, UTC written as "Z"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, tzinfo
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+DATE_FORMAT_ERROR = (
+    "Enter a date or date-time in ISO 8601 format, e.g. 2025-01-31 or 2025-01-31T12:00:00Z."
+)
+
+
+def iso(value: datetime | date | None, tz: tzinfo | None = None) -> str | None:
+    """ISO 8601 in ``tz`` (default: the current time zone), "Z" for UTC; a date is its
+    local midnight. Builders of long lists pass ``tz``, read once."""
+    if value is None:
+        return None
+    tz = tz or timezone.get_current_timezone()
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, tzinfo=tz)
+    elif value.tzinfo is not None:
+        value = value.astimezone(tz)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def parse_moment(text: str) -> datetime:
+    """A date or date-time a person typed (ISO 8601), aware; ValueError says what to send.
+
+    A date means its midnight, and a moment without an offset the current time zone.
+    """
+    try:
+        parsed = parse_datetime(text.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValueError(DATE_FORMAT_ERROR)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed

@@ -1,0 +1,169 @@
+"""Claims as the reviewer workspace sees them: a lean list, and the full claim on request.
+
+The workspace page embeds the lean list (what highlights, counts, filters and card
+summaries need) and the workspace API serves it by default; an opened card asks for
+one claim in full: our export JSON plus its state, version, history and what the
+reader may do, with the reason for each action refused. Both are built from rows,
+with the reader's permissions asked once per request, so a list of a thousand claims
+costs a fixed number of queries and no model instance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from annotations import workflow
+from annotations.access import Capabilities, RowFacts, can_delete_claim, can_edit_claim
+from annotations.models import Claim, ClaimEvent, Source
+from annotations.publishing.people import display_name, person_of
+from annotations.publishing.rows import ClaimBuilder, claim_rows
+from annotations.publishing.scale import Bounds
+from annotations.publishing.uris import Links
+
+# The keys of one lean claim (tests check that nothing else slips in).
+LEAN_FIELDS = ("id", "start", "end", "status", "claim", "verdict", "author", "source_count")
+# What the full representation can add on request (``?expand=sources,events``).
+EXPANDABLE = ("sources", "events")
+AUTHOR_COLUMNS = ("author_id", "author__first_name", "author__last_name", "author__username")
+WORKSPACE_COLUMNS = (
+    "version", "submitted_at",
+    "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
+)  # fmt: skip
+
+
+def with_source_count(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Each claim's number of sources, counted per row (no GROUP BY over the claim's columns)."""
+    counted = (
+        Source.objects.filter(claim_id=OuterRef("pk"))
+        .order_by()
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return claims.annotate(source_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+
+
+def in_text_order(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return claims.order_by("start", "end", "id")
+
+
+def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[dict[str, Any]]:
+    """The claims on the article that ``user`` may read, in text order, lean (one query).
+
+    ``verdict_slugs`` (id → slug) is the scale the page has already loaded: a verdict
+    travels as its slug, and the page looks up its label and colour.
+    """
+    rows = with_source_count(Claim.objects.filter(article_id=article_id).visible_to(user))
+    rows = in_text_order(rows).values(
+        "id", "start", "end", "status", "claim", "verdict_id", "source_count", *AUTHOR_COLUMNS
+    )
+    return [
+        {
+            "id": row["id"],
+            "start": row["start"],
+            "end": row["end"],
+            "status": row["status"],
+            "claim": row["claim"],
+            "verdict": verdict_slugs.get(row["verdict_id"]),
+            "author": person_of(row, "author"),
+            "source_count": row["source_count"],
+        }
+        for row in rows
+    ]
+
+
+def workspace_rows(claims: QuerySet[Claim]) -> QuerySet[dict[str, Any]]:
+    """Rows holding everything the full workspace representation reads."""
+    return claim_rows(with_source_count(claims), *WORKSPACE_COLUMNS, "source_count")
+
+
+def facts_of_row(row: dict[str, Any]) -> RowFacts:
+    return RowFacts(
+        pk=row["id"],
+        status=row["status"],
+        author_id=row["author_id"],
+        submitted_at=row["submitted_at"],
+        verdict_id=row["verdict_id"],
+        rationale=row["rationale"],
+        has_sources=row["source_count"] > 0,
+    )
+
+
+class WorkspaceBuilder:
+    """Turns workspace rows into full claims for one reader (their rights asked once)."""
+
+    def __init__(self, user, scale: Bounds, links: Links) -> None:
+        self.who = Capabilities.of(user)
+        self.claims = ClaimBuilder(scale, links)
+
+    def build(
+        self, rows: list[dict[str, Any]], expand: Collection[str] = EXPANDABLE
+    ) -> list[dict[str, Any]]:
+        ids = [row["id"] for row in rows]
+        sources, corrections = self.claims.related(ids)
+        history = self.events(ids) if "events" in expand else {}
+        items = []
+        for row in rows:
+            item = self.claims.claim(
+                row, sources.get(row["id"], []), corrections.get(row["id"], [])
+            )
+            if "sources" not in expand:
+                del item["sources"]
+            item.update(self.state(row))
+            if "events" in expand:
+                item["events"] = history.get(row["id"], [])
+            item["permissions"] = self.permissions(facts_of_row(row))
+            items.append(item)
+        return items
+
+    def state(self, row: dict[str, Any]) -> dict[str, Any]:
+        when = self.claims.when
+        return {
+            "status": row["status"],
+            "version": row["version"],
+            "author_id": row["author_id"],
+            "assignee": person_of(row, "assignee"),
+            "submitted_at": when(row["submitted_at"]),
+            "retracted_at": when(row["retracted_at"]),
+            "retraction_reason": row["retraction_reason"],
+        }
+
+    def events(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """Every claim's history, oldest first, grouped by claim (one query)."""
+        history: dict[int, list] = defaultdict(list)
+        rows = (
+            ClaimEvent.objects.filter(claim_id__in=list(ids))
+            .order_by("at", "id")
+            .values_list(
+                "claim_id", "at", "actor_id", "actor__first_name", "actor__last_name",
+                "actor__username", "kind", "from_status", "to_status", "comment", "changes",
+            )
+        )  # fmt: skip
+        for claim_id, at, actor_id, first, last, username, *rest in rows:
+            kind, from_status, to_status, comment, changes = rest
+            history[claim_id].append(
+                {
+                    "at": self.claims.when(at),
+                    "actor": display_name(first, last, username) if actor_id else None,
+                    "kind": kind,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "comment": comment,
+                    "changes": changes,
+                }
+            )
+        return history
+
+    def permissions(self, facts: RowFacts) -> dict[str, Any]:
+        allowed, blocked = workflow.available_actions(self.who, facts)
+        return {
+            "edit": can_edit_claim(self.who, facts),
+            "delete": can_delete_claim(self.who, facts),
+            "actions": [t.action for t in allowed],
+            "blocked": [{"action": b.action, "reason": b.reason} for b in blocked],
+        }

@@ -1,0 +1,144 @@
+"""The layers of DESIGN.md, held by reading every module's imports (with ``ast``).
+
+faces → publishing → rules → ground: each imports only from its own layer or below,
+nothing outside ``annotations/api/`` imports the API, and the publishing layer knows
+nothing of HTTP frameworks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "annotations"
+
+GROUND, RULES, PUBLISHING, FACES = 0, 1, 2, 3
+LAYER_NAMES = {GROUND: "ground", RULES: "rules", PUBLISHING: "publishing", FACES: "faces"}
+# Modules by the layer they belong to; packages count with everything inside them.
+LAYERS = {
+    "annotations.models": GROUND,
+    "annotations.spans": GROUND,
+    "annotations.sanitize": GROUND,
+    "annotations.serialization": GROUND,
+    "annotations.jsonld": GROUND,
+    "annotations.apps": GROUND,
+    "annotations.migrations": GROUND,
+    "annotations.access": RULES,
+    "annotations.workflow": RULES,
+    "annotations.claims": RULES,
+    "annotations.importers": RULES,
+    "annotations.desk": RULES,
+    "annotations.demo": RULES,
+    "annotations.publishing": PUBLISHING,
+    "annotations.views": FACES,
+    "annotations.urls": FACES,
+    "annotations.forms": FACES,
+    "annotations.published": FACES,
+    "annotations.published_urls": FACES,
+    "annotations.admin": FACES,
+    "annotations.api": FACES,
+    "annotations.templatetags": FACES,
+    "annotations.management": FACES,
+}
+NO_HTTP_FRAMEWORK = ("rest_framework", "drf_spectacular")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> int | None:
+    if module == "annotations":  # the package itself (its __init__), nothing below it
+        return GROUND
+    for prefix, layer in sorted(LAYERS.items(), key=lambda item: -len(item[0])):
+        if module == prefix or module.startswith(prefix + "."):
+            return layer
+    return None
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) for every import in the file, nested ones included."""
+    found = []
+    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else None
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against this module's package
+                base = (package or module_name(path)).rsplit(".", node.level - 1)[0]
+                name = f"{base}.{node.module}" if node.module else base
+            else:
+                name = node.module or ""
+            found.append((node.lineno, name))
+            # "from annotations import workflow" imports the module annotations.workflow
+            found += [
+                (node.lineno, f"{name}.{alias.name}")
+                for alias in node.names
+                if is_module(f"{name}.{alias.name}")
+            ]
+    return found
+
+
+def is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def app_modules() -> list[Path]:
+    return sorted(p for p in APP.rglob("*.py") if "migrations" not in p.parts)
+
+
+def test_every_module_of_the_app_has_a_layer():
+    unplaced = [module_name(p) for p in app_modules() if layer_of(module_name(p)) is None]
+    assert unplaced == [], f"add these to LAYERS in {__file__}: {unplaced}"
+
+
+def violations(paths: list[Path]) -> list[str]:
+    problems = []
+    for path in paths:
+        here = module_name(path)
+        mine = layer_of(here)
+        for line, imported in imports(path):
+            where = f"{path.relative_to(ROOT)}:{line} imports {imported}"
+            if imported.startswith("annotations.api") and not here.startswith("annotations.api"):
+                problems.append(f"{where}: only annotations/api/ may import the API")
+            theirs = layer_of(imported)
+            if mine is not None and theirs is not None and theirs > mine:
+                problems.append(
+                    f"{where}: {LAYER_NAMES[mine]} may not import from {LAYER_NAMES[theirs]}"
+                )
+            if mine == PUBLISHING and imported.startswith(NO_HTTP_FRAMEWORK):
+                problems.append(f"{where}: the publishing layer knows no HTTP framework")
+    return problems
+
+
+def test_each_layer_imports_only_from_itself_and_below():
+    assert violations(app_modules()) == []
+
+
+def test_benchmarks_and_commands_do_not_reach_into_the_api():
+    bench = sorted((ROOT / "bench").rglob("*.py"))
+    problems = [p for p in violations(bench) if "only annotations/api/" in p]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("annotations/models.py", "from annotations.workflow import claim_transition\n", "ground"),
+        ("annotations/views.py", "from annotations.api.export import ClaimListView\n", "API"),
+        ("annotations/publishing/rows.py", "from rest_framework import serializers\n", "HTTP"),
+        ("annotations/claims.py", "from annotations import published\n", "rules"),
+    ],
+)
+def test_the_rule_can_fail(tmp_path, monkeypatch, module, source, expected):
+    fake = ROOT / module
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: source)
+    (problem,) = violations([fake])
+    assert expected in problem
