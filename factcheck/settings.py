@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered before anything else runs (no session, no database).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,7 +151,24 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `manage.py collectstatic` gathers the files that WhiteNoise serves with debug off.
+STATIC_ROOT = Path(envstr("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With debug off: hashed names, gzip copies and rewritten ES module imports
+    # (factcheck/storage.py), read from STATIC_ROOT after collectstatic. In development
+    # and tests: the files as they are in each app's static/ folder, no collectstatic.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "factcheck.storage.StaticFilesStorage"
+    },
+}
+if DEBUG:
+    # WhiteNoise finds each file in the apps' folders at request time. (pytest-django turns
+    # DEBUG off while tests run; these keep their development values.)
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 # Uploads are read in memory up to the importer's own limit, no further.
 FACTCHECK_IMPORT_MAX_BYTES = envint("FACTCHECK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
@@ -203,12 +222,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("FACTCHECK_AXES_ENABLED", True)
 
+# Throttle counters and the log-in slow-down live in the cache. Production runs several
+# workers, so it needs REDIS_URL: a per-process cache lets each worker count on its own
+# (`manage.py check --deploy` warns; factcheck/checks.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if envstr("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": envstr("REDIS_URL"),
+            # Several sites (or test runs) can share one Redis database.
+            "KEY_PREFIX": envstr("FACTCHECK_CACHE_KEY_PREFIX"),
         }
     }
 
