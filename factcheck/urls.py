@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -6,7 +8,15 @@ admin.site.site_header = "Fact-check desk"
 admin.site.site_title = "Fact-check desk"
 admin.site.index_title = "The desk"
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page links to. A temporary redirect:
+    the icon's hashed name changes with its content, deploy after deploy."""
+    return HttpResponseRedirect(static("annotations/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("annotations.api.urls")),
