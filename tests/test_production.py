@@ -302,3 +302,51 @@ def test_collectstatic_rewrites_relative_module_imports_to_hashed_names(tmp_path
     part_file = part.rsplit("/", 1)[1]
     assert text.count(f"./parts/{part_file}") == 3, text
     assert "./parts/part.js" not in text
+
+
+def redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL} ({error})")
+    return client
+
+
+def test_the_export_throttle_holds_across_two_gunicorn_processes_sharing_redis(site, tmp_path):
+    """Two servers (two processes, two ports) share one Redis: the 11th request of a
+    10-a-minute token is refused whichever process it reaches. With per-process counters
+    each would have seen only 6 and let it through."""
+    redis = redis_or_skip()
+    prefix = f"test-throttle-{uuid.uuid4().hex}"
+    env = {
+        **site.env,
+        "REDIS_URL": REDIS_URL,
+        "FACTCHECK_CACHE_KEY_PREFIX": prefix,
+        "FACTCHECK_THROTTLE_EXPORT": "10/minute",
+    }
+    try:
+        with (
+            gunicorn(env, tmp_path / "a.log") as one,
+            gunicorn(env, tmp_path / "b.log") as two,
+        ):
+            statuses = []
+            for n in range(12):
+                base = (one, two)[n % 2]
+                response = fetch(
+                    f"{base}/api/v1/claims/?page_size=1", Authorization=f"Token {site.token}"
+                )
+                statuses.append(response.status)
+            assert statuses == [200] * 10 + [429, 429], statuses
+            assert int(response.headers["Retry-After"]) > 0
+            assert redis.keys(f"{prefix}:*"), "the counters are not in Redis"
+        print(
+            "throttle 10/minute, one token, requests alternating between 2 gunicorn "
+            f"processes on one Redis: {statuses.count(200)} answered, then "
+            f"{statuses[10:]} (429 = refused)"
+        )
+    finally:
+        for key in redis.scan_iter(f"{prefix}:*"):
+            redis.delete(key)
