@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Static files answered before anything else runs (no session, no database).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (the CSRF check reads the whole form).
+    "factcheck.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,8 +173,13 @@ if DEBUG:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
-# Uploads are read in memory up to the importer's own limit, no further.
+# Request sizes. A request declaring a body larger than the largest import upload (the
+# importer's file limit and a margin for the form around it) is refused with 413 before
+# anything reads it (factcheck/middleware.py). Below that, Django holds up to 2.5 MB of
+# form fields in memory and each uploaded file up to the import limit (the importer reads
+# it whole anyway); anything larger spools to a temporary file.
 FACTCHECK_IMPORT_MAX_BYTES = envint("FACTCHECK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+FACTCHECK_REQUEST_MAX_BYTES = FACTCHECK_IMPORT_MAX_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_IMPORT_MAX_BYTES + 1
 
