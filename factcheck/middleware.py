@@ -39,3 +39,20 @@ class RequestSizeLimitMiddleware:
         return TemplateResponse(
             request, "request_too_large.html", {"message": message}, status=413
         ).render()
+
+
+class LoginRefusalMiddleware:
+    """A log-in form that refused an attempt without checking its password (it must wait:
+    factcheck/login_guard.py) shows why; this gives that page the status 429 and a
+    Retry-After header, like axes's lock-out page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        refusal = getattr(request, "login_refusal", None)
+        if refusal is not None and response.status_code == 200:
+            response.status_code = 429
+            response["Retry-After"] = str(refusal.retry_after)
+        return response

@@ -5,6 +5,7 @@ environment; see the README's "Configuration" table for the full list.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "factcheck.middleware.LoginRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -223,11 +225,20 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Login throttling: lock an account/IP pair out after repeated failures.
+# Password guessing (factcheck/login_guard.py says why each limit is there):
+# a (username, address) pair is locked after FACTCHECK_LOGIN_FAILURE_LIMIT failures (axes);
+# an address, after FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT failures whatever the usernames;
+# a username failing from many addresses is slowed (unfamiliar addresses wait 1, 2, 4 … s).
+FACTCHECK_LOGIN_LOCKOUT_MINUTES = envint("FACTCHECK_LOGIN_LOCKOUT_MINUTES", 15)
+FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+FACTCHECK_LOGIN_SLOWDOWN_AFTER = envint("FACTCHECK_LOGIN_SLOWDOWN_AFTER", 10)
+FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS = envint("FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS", 900)
 AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.login_guard.client_address"
+AXES_LOCKOUT_CALLABLE = "factcheck.login_guard.lockout_response"
 AXES_ENABLED = envbool("FACTCHECK_AXES_ENABLED", True)
 
 # Throttle counters and the log-in slow-down live in the cache. Production runs several
@@ -270,7 +281,11 @@ SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if envbool("DJANGO_BEHIND_PROXY", False):
+# Behind our TLS proxies (DJANGO_PROXY_COUNT of them, each appending to X-Forwarded-For),
+# trust what they add: the scheme, and the client's address for the log-in limits.
+FACTCHECK_BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+FACTCHECK_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 1)
+if FACTCHECK_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -280,7 +295,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # dumpdata/loaddata (and the backup command) keep timestamps to the microsecond.
 SERIALIZATION_MODULES = {"json": "annotations.serialization"}
