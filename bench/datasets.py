@@ -1,9 +1,10 @@
 """The benchmark databases, generated once and reused while their recipe is unchanged.
 
 A dataset is a SQLite file under bench/data/ filled by ``manage.py
-generate_bench_data``. Its name carries a key made of the generator's arguments
-and the source of the generator and of the migrations, so a schema or generator
-change makes a new one, and a second ``make bench`` reuses the first one's files.
+generate_bench_data`` (a command of the ``bench`` app, which bench/settings.py alone
+installs). Its name carries a key made of the generator's arguments and the source of
+the generator and of the migrations, so a schema or generator change makes a new one,
+and a second ``make bench`` reuses the first one's files.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from bench.common import DATA, ROOT, manage, say, sqlite_url
 
-GENERATOR = ROOT / "annotations" / "management" / "commands" / "generate_bench_data.py"
+GENERATOR = ROOT / "bench" / "management" / "commands" / "generate_bench_data.py"
 MIGRATIONS = ROOT / "annotations" / "migrations"
 
 

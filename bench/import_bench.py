@@ -22,7 +22,7 @@ from bench.datasets import copy_sqlite, empty_database, remove_sqlite
 
 
 def article_file(rng: random.Random, n: int, chars: int) -> str:
-    from annotations.management.commands.generate_bench_data import article_text, sentence
+    from bench.management.commands.generate_bench_data import article_text, sentence
 
     title = sentence(rng).rstrip(".")[:90]
     subtitle = sentence(rng)

@@ -20,9 +20,21 @@ os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
 os.environ.setdefault("FACTCHECK_VAR_DIR", str(BENCH_DIR / "data" / "var"))
 
 from factcheck.settings import *  # noqa: E402, F403
-from factcheck.settings import REST_FRAMEWORK  # noqa: E402
+from factcheck.settings import INSTALLED_APPS, REST_FRAMEWORK, STORAGES  # noqa: E402
 
+# The benchmarks' own commands (generate_bench_data): installed here only, so that
+# production's manage.py never lists them.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 ROOT_URLCONF = "bench.urls"
+
+# No collectstatic step: WhiteNoise serves the files from the apps' static/ folders,
+# found once at start-up (the same middleware as production, the names unhashed).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 
 UNLIMITED = "1000000/minute"
 REST_FRAMEWORK = {

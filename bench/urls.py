@@ -1,12 +1,10 @@
-"""The app's URLs, a bare JSON view (the load test's yardstick) and the static files.
+"""The app's URLs and a bare JSON view (the load test's yardstick).
 
-The static route lets gunicorn serve workspace.js to Chromium with DEBUG off,
-as a front proxy would in production.
+The static files are served by WhiteNoise, as in production (bench/settings.py).
 """
 
-from django.contrib.staticfiles.views import serve
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import path
 
 from factcheck.urls import urlpatterns as app_urlpatterns
 
@@ -18,6 +16,5 @@ def ping(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("bench/ping/", ping, name="bench-ping"),
-    re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
     *app_urlpatterns,
 ]

@@ -5,6 +5,7 @@ environment; see the README's "Configuration" table for the full list.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,11 +71,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "annotations",
+    "factcheck",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered before anything else runs (no session, no database).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (the CSRF check reads the whole form).
+    "factcheck.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "factcheck.middleware.LoginRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -149,10 +156,32 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `manage.py collectstatic` gathers the files that WhiteNoise serves with debug off.
+STATIC_ROOT = Path(envstr("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With debug off: hashed names, gzip copies and rewritten ES module imports
+    # (factcheck/storage.py), read from STATIC_ROOT after collectstatic. In development
+    # and tests: the files as they are in each app's static/ folder, no collectstatic.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "factcheck.storage.StaticFilesStorage"
+    },
+}
+if DEBUG:
+    # WhiteNoise finds each file in the apps' folders at request time. (pytest-django turns
+    # DEBUG off while tests run; these keep their development values.)
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
-# Uploads are read in memory up to the importer's own limit, no further.
+# Request sizes. A request declaring a body larger than the largest import upload (the
+# importer's file limit and a margin for the form around it) is refused with 413 before
+# anything reads it (factcheck/middleware.py). Below that, Django holds up to 2.5 MB of
+# form fields in memory and each uploaded file up to the import limit (the importer reads
+# it whole anyway); anything larger spools to a temporary file.
 FACTCHECK_IMPORT_MAX_BYTES = envint("FACTCHECK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+FACTCHECK_REQUEST_MAX_BYTES = FACTCHECK_IMPORT_MAX_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_IMPORT_MAX_BYTES + 1
 
@@ -198,19 +227,33 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "annotations.models.Claim.Status"},
 }
 
-# Login throttling: lock an account/IP pair out after repeated failures.
+# Password guessing (factcheck/login_guard.py says why each limit is there):
+# a (username, address) pair is locked after FACTCHECK_LOGIN_FAILURE_LIMIT failures (axes);
+# an address, after FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT failures whatever the usernames;
+# a username failing from many addresses is slowed (unfamiliar addresses wait 1, 2, 4 … s).
+FACTCHECK_LOGIN_LOCKOUT_MINUTES = envint("FACTCHECK_LOGIN_LOCKOUT_MINUTES", 15)
+FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+FACTCHECK_LOGIN_SLOWDOWN_AFTER = envint("FACTCHECK_LOGIN_SLOWDOWN_AFTER", 10)
+FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS = envint("FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS", 900)
 AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.login_guard.client_address"
+AXES_LOCKOUT_CALLABLE = "factcheck.login_guard.lockout_response"
 AXES_ENABLED = envbool("FACTCHECK_AXES_ENABLED", True)
 
+# Throttle counters and the log-in slow-down live in the cache. Production runs several
+# workers, so it needs REDIS_URL: a per-process cache lets each worker count on its own
+# (`manage.py check --deploy` warns; factcheck/checks.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if envstr("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": envstr("REDIS_URL"),
+            # Several sites (or test runs) can share one Redis database.
+            "KEY_PREFIX": envstr("FACTCHECK_CACHE_KEY_PREFIX"),
         }
     }
 
@@ -240,7 +283,11 @@ SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if envbool("DJANGO_BEHIND_PROXY", False):
+# Behind our TLS proxies (DJANGO_PROXY_COUNT of them, each appending to X-Forwarded-For),
+# trust what they add: the scheme, and the client's address for the log-in limits.
+FACTCHECK_BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+FACTCHECK_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 1)
+if FACTCHECK_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -250,7 +297,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # dumpdata/loaddata (and the backup command) keep timestamps to the microsecond.
 SERIALIZATION_MODULES = {"json": "annotations.serialization"}

@@ -3,13 +3,19 @@ from django.core.management import call_command
 from django.db import connection
 
 from annotations.models import Article, Claim, ClaimEvent, Source
+from bench.management.commands.generate_bench_data import Command, article_text
 
 pytestmark = pytest.mark.django_db
 
 
+def generate(**options) -> None:
+    """The command belongs to the ``bench`` app, which only bench/settings.py installs:
+    call it by its class, as ``manage.py`` does under the bench settings."""
+    call_command(Command(), **options)
+
+
 def test_the_generator_makes_approved_claims_anchored_to_their_text(capsys):
-    call_command("generate_bench_data", articles=3, claims=25, sources=2, article_chars=1500,
-                 seed=7, batch=10)  # fmt: skip
+    generate(articles=3, claims=25, sources=2, article_chars=1500, seed=7, batch=10)
     assert "generated 3 articles and 25 claims" in capsys.readouterr().out
     assert Article.objects.count() == 3
     assert Claim.objects.filter(status="approved", approved_by__isnull=False).count() == 25
@@ -22,8 +28,6 @@ def test_the_generator_makes_approved_claims_anchored_to_their_text(capsys):
 
 def test_the_generated_text_depends_only_on_the_seed():
     import random
-
-    from annotations.management.commands.generate_bench_data import article_text
 
     assert article_text(random.Random(3), 800) == article_text(random.Random(3), 800)
     assert article_text(random.Random(3), 800) != article_text(random.Random(4), 800)
@@ -47,7 +51,18 @@ def test_the_generator_leaves_planner_statistics_behind():
             row = cursor.fetchone()
             return float(row[0].split()[0]) if row else None
 
-    call_command("generate_bench_data", articles=2, claims=12, sources=1, article_chars=800,
-                 seed=3, batch=10)  # fmt: skip
+    generate(articles=2, claims=12, sources=1, article_chars=800, seed=3, batch=10)
     # PostgreSQL keeps statistics through a rollback: 12 is this run's count, not a leftover.
     assert claim_statistics() == 12
+
+
+def test_production_manage_py_does_not_list_the_generator_and_the_bench_settings_do():
+    from tests.test_settings import run_manage
+
+    production = run_manage("help", "--commands", DJANGO_DEBUG="true")
+    assert production.returncode == 0, production.stderr
+    assert "import_articles" in production.stdout.split()
+    assert "generate_bench_data" not in production.stdout
+    bench = run_manage("help", "--commands", DJANGO_SETTINGS_MODULE="bench.settings")
+    assert bench.returncode == 0, bench.stderr
+    assert "generate_bench_data" in bench.stdout.split()

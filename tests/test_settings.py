@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -34,18 +36,38 @@ def test_a_bad_boolean_is_named():
     assert "DJANGO_DEBUG must be true or false, not 'maybe'" in result.stderr
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "p" + "x9Qv-3kLm_Zt7Rw2Yb8Nc4Hd6Jf1Gs5Ae0Ui" * 2,
+    "DJANGO_ALLOWED_HOSTS": "factcheck.example.org",
+}
+
+
 def test_check_deploy_is_clean_under_production_settings():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="p" + "x9Qv-3kLm_Zt7Rw2Yb8Nc4Hd6Jf1Gs5Ae0Ui" * 2,
-        DJANGO_ALLOWED_HOSTS="factcheck.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/5",  # not connected to: the check reads settings
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_that_a_per_process_cache_needs_redis_url():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "(factcheck.W001) The default cache is per-process (LocMemCache)" in output
+    assert "HINT: Set REDIS_URL" in output
+    assert "System check identified 1 issue" in output  # that one, and nothing else
+
+
+def test_the_cache_check_is_quiet_in_development():
+    result = run_manage("check", "--deploy", DJANGO_DEBUG="true")
+    assert "factcheck.W001" not in result.stdout + result.stderr
 
 
 def test_demo_setup_refuses_to_run_with_debug_off():

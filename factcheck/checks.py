@@ -1,0 +1,35 @@
+"""System checks for a production deployment (``manage.py check --deploy``)."""
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Warning as CheckWarning
+
+# Caches whose entries live in one process (or nowhere): with several gunicorn workers,
+# each counts throttles and failed log-ins on its own.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+W001 = (
+    "The default cache is per-process ({backend}): every gunicorn worker keeps its own "
+    "API throttle counters and log-in slow-down, so each limit is multiplied by the "
+    "number of workers."
+)
+
+
+@register(Tags.caches, Tags.security, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if settings.DEBUG:
+        return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        CheckWarning(
+            W001.format(backend=backend.rsplit(".", 1)[-1]),
+            hint="Set REDIS_URL (for example redis://127.0.0.1:6379/0) so that every "
+            "worker shares them.",
+            id="factcheck.W001",
+        )
+    ]
