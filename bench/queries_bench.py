@@ -31,8 +31,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
 
-    from annotations.publishing.jsonlines import STREAM_CHUNK
     from annotations.models import Article, Claim
+    from annotations.publishing.jsonlines import STREAM_CHUNK
 
     user = User.objects.get(username="bench-reviewer")
     token = Token.objects.get_or_create(user=user)[0].key
