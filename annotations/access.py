@@ -59,6 +59,7 @@ class ClaimFacts(Protocol):
     verdict_id: int | None
     rationale: str
     has_sources: bool
+    content_editor_ids: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class RowFacts:
     verdict_id: int | None
     rationale: str
     has_sources: bool
+    content_editor_ids: frozenset[int] = frozenset()
 
 
 def capabilities(who) -> Capabilities:

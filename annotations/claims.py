@@ -31,7 +31,7 @@ CANNOT_DELETE = (
 NO_WORKSPACE = "You need reviewer or editor rights to write claims."
 SOURCE_NOT_FOUND = "Source {id} does not belong to this claim."
 
-# Fields whose change on an approved claim is recorded in its history.
+# Fields whose change on a claim under review or published is recorded in its history.
 TRACKED = ("claim", "verdict", "rationale", "start", "end")
 
 
@@ -108,8 +108,9 @@ def claim_update(
 
     ``fields`` may hold ``start``/``end``/``exact``, ``text`` (the claim as stated),
     ``verdict`` and ``rationale``.
-    Changes to an approved claim are recorded as an event (a correction when the
-    verdict changes).
+    Changes to a claim under review or published are recorded as an event with the
+    fields changed (a correction when a published verdict changes): whoever changed a
+    submitted claim's content may not approve it (``workflow``'s four-eyes rule).
     """
     if not can_edit_claim(user, claim):
         raise PermissionDenied(NOT_YOURS)  # before the version: no claim shown to who may not edit
@@ -138,7 +139,7 @@ def claim_update(
         if sources is not None:
             _replace_sources(current, sources)
         after = _snapshot(current)
-        _record_published_change(current, user, before, after)
+        _record_edit(current, user, before, after)
     return current
 
 
@@ -162,19 +163,27 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
     return data
 
 
-def _record_published_change(claim: Claim, user, before: dict, after: dict) -> None:
-    if claim.status != Claim.Status.APPROVED:
+# States in which a change of content is part of the record: under review (the
+# four-eyes rule reads who changed what) and published (a correction when the verdict moves).
+RECORDED_STATES = {Claim.Status.SUBMITTED, Claim.Status.CHANGES_REQUESTED, Claim.Status.APPROVED}
+
+
+def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
+    """An edit of a claim under review or published is an event naming the fields changed."""
+    if claim.status not in RECORDED_STATES:
         return
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return
+    published = claim.status == Claim.Status.APPROVED
+    when = "after approval" if published else "in review"
     ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.EDIT,
-        comment="Changed after approval: " + ", ".join(sorted(changes)),
+        comment=f"Changed {when}: " + ", ".join(sorted(changes)),
         changes=changes,
-        correction_of=(before["verdict"] or "") if "verdict" in changes else None,
+        correction_of=(before["verdict"] or "") if published and "verdict" in changes else None,
     )
 
 

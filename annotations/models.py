@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 http_url_validator = URLValidator(
@@ -280,6 +281,15 @@ class Claim(models.Model):
     @property
     def slug(self) -> str:
         return claim_slug(self.claim)
+
+    @cached_property
+    def content_editor_ids(self) -> frozenset[int]:
+        """Who changed the claim's content since it was last submitted: the four-eyes
+        rule keeps them from approving what they changed."""
+        if self.submitted_at is None:
+            return frozenset()
+        edits = self.events.filter(kind=ClaimEvent.Kind.EDIT, at__gte=self.submitted_at)
+        return frozenset(edits.exclude(actor=None).values_list("actor_id", flat=True))
 
     @property
     def has_sources(self) -> bool:

@@ -66,6 +66,10 @@ FOUR_EYES = (
     "You wrote this claim, so you cannot {label} it: another editor must review it "
     "(four-eyes rule)."
 )
+EDITED_IN_REVIEW = (
+    "You changed this claim after it was submitted, so you cannot approve it: another "
+    "editor must review your changes (four-eyes rule)."
+)
 WRONG_STATE = "A claim that is {state} cannot be {done}; this is possible only from {allowed}."
 NEEDS_COMMENT = "Say why: a comment is required to {label}."
 SUBMIT_INCOMPLETE = "Before submitting, add {missing}."
@@ -107,6 +111,8 @@ def check_transition(user, claim: ClaimFacts, action: str, comment: str = "") ->
         )
     if transition.four_eyes and claim.author_id == who.user_id:
         raise TransitionError(FOUR_EYES.format(label=label), "four_eyes")
+    if action == "approve" and who.user_id in claim.content_editor_ids:
+        raise TransitionError(EDITED_IN_REVIEW, "four_eyes")
     if transition.needs_comment and not (comment or "").strip():
         raise TransitionError(NEEDS_COMMENT.format(label=label), "comment")
     if action == "submit":

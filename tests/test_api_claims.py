@@ -457,7 +457,7 @@ def test_session_writes_need_the_csrf_token(reviewer, article):
 def test_the_author_deletes_a_draft_with_its_sources(reviewer, article):
     data = create(reviewer, article)
     response = api(reviewer).delete(
-        f"/api/v1/workspace/claims/{data['id']}/", HTTP_IF_MATCH='"claim-1-v1"'
+        f"/api/v1/workspace/claims/{data['id']}/", HTTP_IF_MATCH=f'"claim-{data["id"]}-v1"'
     )
     assert response.status_code == 204
     assert not Claim.objects.exists() and not Source.objects.exists()

@@ -214,3 +214,26 @@ def test_a_fresh_if_match_goes_through(article, reviewer, editor):
     client = api(editor)
     response = client.post(url(claim), {"action": "approve"}, format="json", HTTP_IF_MATCH=fresh)
     assert response.status_code == 200
+
+
+def test_an_editors_rewrite_of_a_submitted_claim_is_recorded_and_bars_their_approval(
+    reviewer, editor, editor2, article
+):
+    claim = make_submitted(article, reviewer)
+    detail = reverse("api:workspace-claim", args=[claim.pk])
+    response = api(editor).patch(
+        detail,
+        {"claim": "EDITOR REWROTE THIS CLAIM", "verdict": "true", "version": claim.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    edit = response.json()["events"][-1]
+    assert edit["kind"] == "edit" and edit["actor"] == "editor"
+    assert set(edit["changes"]) == {"claim", "verdict"}
+    blocked = response.json()["permissions"]["blocked"]
+    assert "approve" in {b["action"] for b in blocked}
+    assert "approve" not in response.json()["permissions"]["actions"]
+    refused = post(editor, claim, action="approve")
+    assert refused.status_code == 403 and refused.json()["code"] == "four_eyes"
+    assert status_of(claim) == S.SUBMITTED
+    assert post(editor2, claim, action="approve").status_code == 200

@@ -500,3 +500,52 @@ def test_what_is_blocked_and_why_is_said_for_the_buttons(article, reviewer, revi
     allowed, blocked = available_actions(editor, own)
     assert {b.action for b in blocked} == {"approve", "reject", "request_changes"}
     assert all("four-eyes" in b.reason for b in blocked)
+
+
+# -- four-eyes on edits ----------------------------------------------------------------------
+
+
+def test_an_editor_who_rewrote_a_submitted_claim_cannot_approve_it(
+    article, reviewer, editor, editor2
+):
+    """Defect: an editor could rewrite a reviewer's submitted claim and approve it, published
+    under the reviewer's name, with no event recording the edit."""
+    claim = make_submitted(article, reviewer)
+    claims.claim_update(
+        claim=claim,
+        user=editor,
+        version=None,
+        text="EDITOR REWROTE THIS CLAIM",
+        verdict=Verdict.objects.get(slug="true"),
+    )
+    edit = ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.EDIT).get()
+    assert edit.actor == editor
+    assert set(edit.changes) == {"claim", "verdict"}
+    assert edit.changes["verdict"] == ["False", "True"]
+    assert not edit.is_correction  # nothing was published yet
+    error = transition_error(claim=Claim.objects.get(pk=claim.pk), user=editor, action="approve")
+    assert error.code == "four_eyes" and "another editor" in error.message
+    approved = workflow.claim_transition(
+        claim=Claim.objects.get(pk=claim.pk), user=editor2, action="approve"
+    )
+    assert approved.approved_by == editor2
+
+
+def test_changes_made_before_a_resubmission_do_not_bar_the_editor(article, reviewer, editor):
+    claim = make_submitted(article, reviewer)
+    claim = workflow.claim_transition(
+        claim=claim, user=editor, action="request_changes", comment="Say which plant."
+    )
+    claims.claim_update(claim=claim, user=reviewer, version=None, text="The Dongguan plant")
+    assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.EDIT).count() == 1
+    claim = workflow.claim_transition(
+        claim=Claim.objects.get(pk=claim.pk), user=reviewer, action="submit"
+    )
+    claim = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    assert claim.status == S.APPROVED
+
+
+def test_a_draft_edit_is_not_an_event(article, reviewer):
+    claim = make_draft(article, reviewer)
+    claims.claim_update(claim=claim, user=reviewer, version=None, text="Reworded")
+    assert not ClaimEvent.objects.filter(claim=claim).exists()
