@@ -53,7 +53,7 @@ def test_a_reviewer_gets_the_workspace_with_its_module_and_data(client, reviewer
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'type="module"' in html and "annotations/workspace.js" in html
+    assert 'type="module"' in html and "annotations/workspace/workspace.js" in html
     assert "annotations/workspace.css" in html
     config = embedded(response, "workspace-config")
     assert config["claimsUrl"] == reverse("api:article-claims", args=[article.pk])

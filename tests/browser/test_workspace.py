@@ -526,24 +526,6 @@ def test_an_editor_requests_changes_from_the_card_and_must_say_why(page, reviewe
     assert only_http_errors(page.console_errors) == []
 
 
-def test_utf16_positions_become_code_points_in_one_function(page, reviewer, article):
-    log_in(page, "reviewer", PASSWORD)
-    open_workspace(page, article)
-    text = "a😀b𝐀c"
-    # Every UTF-16 boundary of the text, converted by the page's own function.
-    converted = page.evaluate(
-        """async (text) => {
-            const {codePointIndex} = await import('/static/annotations/workspace.js');
-            return [...Array(text.length + 1).keys()].map(i => codePointIndex(text, i));
-        }""",
-        text,
-    )
-    # a=1 unit, 😀=2, b=1, 𝐀=2, c=1; a position inside a pair counts the pair as started.
-    assert converted == [0, 1, 2, 2, 3, 4, 4, 5]
-    assert converted[-1] == len(text)
-    assert page.console_errors == []
-
-
 def test_an_opened_card_loads_its_details_from_the_api_once(page, reviewer, article):
     claim = make_claim(
         article,

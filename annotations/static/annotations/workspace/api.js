@@ -1,0 +1,66 @@
+// The workspace API: its addresses (from the page's config), the CSRF token, JSON in and
+// out, and the ETag of every answer. Callers send an ETag back as If-Match exactly as it
+// came: its format is the server's business (it is not "claim-<id>-v<n>" any more).
+
+let settings = null;
+
+export function configureApi({ csrfToken, claimsUrl, claimUrl, transitionsUrl }) {
+  settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl };
+}
+
+const claimUrl = (id) => settings.claimUrl.replace("{id}", String(id));
+const transitionsUrl = (id) => settings.transitionsUrl.replace("{id}", String(id));
+
+/**
+ * One request; resolves to {ok, status, data, etag} (data is the JSON body or null),
+ * rejects only when the server could not be reached.
+ */
+async function request(method, url, { body = null, ifMatch = null, fresh = false } = {}) {
+  const headers = { Accept: "application/json", "X-CSRFToken": settings.csrfToken };
+  if (body) headers["Content-Type"] = "application/json";
+  if (ifMatch) headers["If-Match"] = ifMatch;
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+    // Not from the HTTP cache: the answer carries this user's permissions.
+    cache: fresh ? "no-store" : "default",
+  });
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  return { ok: response.ok, status: response.status, data, etag: response.headers.get("ETag") };
+}
+
+export const readClaim = (id) => request("GET", claimUrl(id), { fresh: true });
+
+export const createClaim = (payload) => request("POST", settings.claimsUrl, { body: payload });
+
+export const updateClaim = (id, payload, etag) =>
+  request("PATCH", claimUrl(id), { body: payload, ifMatch: etag });
+
+export const deleteClaim = (id, etag) => request("DELETE", claimUrl(id), { ifMatch: etag });
+
+export const transitionClaim = (id, action, comment, etag) =>
+  request("POST", transitionsUrl(id), { body: { action, comment }, ifMatch: etag });
+
+/** A 409 or 412 whose body holds the claim as it now is ({detail, current}). */
+export const staleCurrent = ({ status, data }) =>
+  (status === 409 || status === 412) && data && data.current ? data.current : null;
+
+/** What went wrong, for a person, from an answer that was not ok. */
+export function errorText({ status, data }) {
+  if (status === 404) return "This claim no longer exists, or you may no longer see it: reload the page.";
+  if (data && typeof data === "object") {
+    if (typeof data.detail === "string") return data.detail;
+    const messages = Object.values(data).flat().filter((m) => typeof m === "string");
+    if (messages.length) return messages.join(" ");
+  }
+  return `The server answered ${status}. Reload the page and try again.`;
+}

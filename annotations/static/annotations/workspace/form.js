@@ -1,0 +1,386 @@
+// The claim form: opening it on a selection (a new claim) or on a claim (an edit), its
+// source rows, saving it through the API, and never losing what was typed: its values are
+// kept in the browser while they differ from what was opened (drafts.js), and closing a
+// changed form asks first.
+
+import { $, announce, today } from "./dom.js";
+import { remember, state } from "./state.js";
+import { marksOf, pendingMarks, renderText } from "./paint.js";
+import { cardEl, showCardError } from "./cards.js";
+import { activate, currentEtag, loadDetails, render, showCurrent } from "./view.js";
+import { clearErrors, initFormErrors, showFormErrors } from "./form-errors.js";
+import { clearDraft, draftKey, readDraft, renderPrompts, saveDraft } from "./drafts.js";
+import * as api from "./api.js";
+
+let form = null;
+let sourceRows = null;
+let rowTemplate = null;
+let discardBox = null;
+let textColumn = null;
+let body = null;
+let baseline = null; // the values the form opened with: changes are measured against them
+let openKey = null; // the draft key of what the form holds
+
+export function initForm({ formEl, textColumnEl, bodyEl }) {
+  form = formEl;
+  textColumn = textColumnEl;
+  body = bodyEl;
+  sourceRows = $("#source-rows", form);
+  rowTemplate = $("#source-row-template");
+  discardBox = $("#claim-form-discard", form);
+  initFormErrors(form);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    saveForm();
+  });
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const action = button.dataset.action;
+    if (action === "cancel") requestClose();
+    else if (action === "keep-editing") keepEditing();
+    else if (action === "discard") closeForm();
+    else if (action === "add-source") {
+      const row = addSourceRow();
+      row.elements.namedItem("url").focus();
+      persist();
+    } else if (action === "remove-source") {
+      button.closest(".source-row").remove();
+      numberSourceRows();
+      persist();
+    }
+  });
+  form.elements.claim.addEventListener("input", () => {
+    state.formDirtyClaim = true;
+  });
+  form.addEventListener("input", persist);
+  form.addEventListener("change", persist);
+}
+
+export const formOpen = () => !form.hidden;
+
+function addSourceRow(source = null) {
+  const row = rowTemplate.content.firstElementChild.cloneNode(true);
+  const field = (name) => row.elements.namedItem(name);
+  if (source) {
+    if (source.id) row.dataset.sourceId = String(source.id);
+    for (const name of ["url", "title", "publisher", "stance", "excerpt"]) {
+      if (name !== "stance" || source.stance) field(name).value = source[name] || "";
+    }
+    field("accessed_on").value = source.accessed_on || "";
+  } else {
+    field("accessed_on").value = today();
+  }
+  sourceRows.append(row);
+  numberSourceRows();
+  return row;
+}
+
+function numberSourceRows() {
+  [...sourceRows.children].forEach((row, i) => {
+    $(".source-number", row).textContent = String(i + 1);
+  });
+}
+
+/** What the form holds, as typed (every source row, empty ones too). */
+function values() {
+  const sources = [...sourceRows.children].map((row) => {
+    const source = { id: row.dataset.sourceId ? Number(row.dataset.sourceId) : null };
+    for (const name of ["url", "title", "publisher", "stance", "excerpt", "accessed_on"]) {
+      source[name] = row.elements.namedItem(name).value;
+    }
+    return source;
+  });
+  return {
+    claim: form.elements.claim.value,
+    verdict: form.elements.verdict.value,
+    rationale: form.elements.rationale.value,
+    sources,
+  };
+}
+
+function fill({ claim, verdict, rationale, sources }) {
+  form.elements.claim.value = claim || "";
+  form.elements.verdict.value = verdict || "";
+  form.elements.rationale.value = rationale || "";
+  sourceRows.replaceChildren();
+  for (const s of sources || []) addSourceRow(s);
+  if (!sourceRows.children.length) addSourceRow();
+}
+
+/** Whether the open form holds something not saved. */
+export function hasChanges() {
+  return formOpen() && baseline !== null && JSON.stringify(values()) !== JSON.stringify(baseline);
+}
+
+/** The span the form is about: the selection for a new claim, the claim's quote for an edit. */
+function formSpan() {
+  if (state.formMode === "create") return state.pending;
+  return state.details.get(state.formClaimId)?.quote || state.claims.get(state.formClaimId);
+}
+
+/** Keep what the form holds in the browser while it differs from what was opened. */
+function persist() {
+  if (!formOpen() || baseline === null) return;
+  const span = formSpan();
+  const key = draftKey({ claimId: state.formClaimId, start: span.start, end: span.end });
+  if (openKey && openKey !== key) clearDraft(openKey); // the new claim moved to other words
+  openKey = key;
+  if (!hasChanges()) {
+    clearDraft(key);
+    return;
+  }
+  saveDraft(key, {
+    claimId: state.formClaimId,
+    start: span.start,
+    end: span.end,
+    exact: span.exact ?? "",
+    // An edit is written against the version it started from, after a reload too.
+    etag: state.formEtag || state.etags.get(state.formClaimId) || null,
+    fields: values(),
+  });
+}
+
+/**
+ * Open the form for a new claim on `span` or an edit of `claim`. What was kept for these
+ * words or this claim comes back into it: `restore` (a kept draft), or the one kept
+ * under the same key.
+ */
+export function openForm({ mode, claim = null, span = null, anchor = null, restore = null }) {
+  hideDiscard();
+  clearErrors();
+  state.formMode = mode;
+  state.formClaimId = claim ? claim.id : null;
+  state.formEtag = claim ? state.etags.get(claim.id) || null : null;
+  state.formDirtyClaim = false;
+  state.pending = mode === "create" ? span : null;
+  $("#claim-form-title", form).textContent = mode === "create" ? "New claim" : "Edit claim";
+  $("#claim-form-quote", form).textContent = mode === "create" ? span.exact : claim.quote.exact;
+  fill({
+    claim: mode === "create" ? span.exact : claim.claim,
+    verdict: claim && claim.verdict ? claim.verdict.slug : "",
+    rationale: claim ? claim.rationale_html : "",
+    sources: claim ? claim.sources : [],
+  });
+  baseline = values();
+  const where = mode === "create" ? span : claim.quote;
+  openKey = draftKey({ claimId: state.formClaimId, start: where.start, end: where.end });
+  form.hidden = false;
+  const kept = restore || readDraft(openKey);
+  if (kept) {
+    fill(kept.fields);
+    if (mode === "edit" && kept.etag) state.formEtag = kept.etag;
+    state.formDirtyClaim = kept.fields.claim !== baseline.claim;
+    persist();
+    if (kept.key !== openKey) clearDraft(kept.key); // an edit of a deleted claim, now new
+    if (!restore) announce("What you wrote here before and did not save is back in the form.");
+  }
+  renderText();
+  placeForm(anchor);
+  form.elements.claim.focus({ preventScroll: true });
+  renderPrompts({ except: openKey });
+}
+
+/** A new selection while a new claim's form is open: the form moves to it. */
+export function moveFormToSpan(span, anchor) {
+  const key = draftKey(span);
+  if (key !== openKey && readDraft(key)) {
+    // Those words have a draft of their own: open it. This form's draft stays kept.
+    openForm({ mode: "create", span, anchor });
+    return;
+  }
+  state.pending = span;
+  $("#claim-form-quote", form).textContent = span.exact;
+  if (!state.formDirtyClaim) form.elements.claim.value = span.exact;
+  baseline.claim = span.exact; // what an untouched form on these words holds
+  persist();
+  renderText();
+  placeForm(anchor);
+  renderPrompts({ except: openKey });
+}
+
+/** Put the form just under `anchor` (a DOMRect in viewport coordinates) in the text column. */
+export function placeForm(anchor) {
+  const column = textColumn.getBoundingClientRect();
+  const marks = state.formMode === "create" ? pendingMarks() : marksOf(state.formClaimId);
+  const rect = anchor || (marks[marks.length - 1] || body).getBoundingClientRect();
+  const width = Math.min(form.offsetWidth || 480, column.width);
+  const left = Math.max(0, Math.min(rect.left - column.left, column.width - width));
+  form.style.setProperty("--form-top", `${Math.round(rect.bottom - column.top + 10)}px`);
+  form.style.setProperty("--form-left", `${Math.round(left)}px`);
+  if (getComputedStyle(form).position === "fixed") return; // a sheet on narrow screens
+  // Scroll to show the form, keeping the last lines of the selection above it in view.
+  const box = form.getBoundingClientRect();
+  const overflow = box.bottom - window.innerHeight + 12;
+  if (overflow > 0) window.scrollBy(0, Math.max(0, Math.min(overflow, box.top - 96)));
+  else if (box.top < 0) window.scrollBy(0, box.top - 12);
+}
+
+// Closing: a changed form asks first, in the form itself.
+
+export const discardAsked = () => !discardBox.hidden;
+
+function hideDiscard() {
+  discardBox.hidden = true;
+}
+
+/** Esc, × or Cancel: close an unchanged form; ask before throwing changes away. */
+export function requestClose() {
+  if (!formOpen()) return;
+  if (!hasChanges()) {
+    closeForm();
+    return;
+  }
+  discardBox.hidden = false;
+  $("[data-action=keep-editing]", discardBox).focus({ preventScroll: true });
+  announce("This claim is not saved. Discard it, or keep editing?");
+}
+
+/** Back to the form from the question, as it was. */
+export function keepEditing() {
+  hideDiscard();
+  form.elements.claim.focus({ preventScroll: true });
+}
+
+/** Close the form and forget what it held (saved, discarded, or nothing to keep). */
+export function closeForm({ focusCard = true } = {}) {
+  if (!formOpen()) return;
+  hideDiscard();
+  if (openKey) clearDraft(openKey);
+  openKey = null;
+  baseline = null;
+  form.hidden = true;
+  const hadPending = state.pending !== null;
+  const claimId = state.formClaimId;
+  state.pending = null;
+  state.formMode = null;
+  state.formClaimId = null;
+  state.formEtag = null;
+  if (hadPending) renderText();
+  if (focusCard && claimId !== null) cardEl(claimId)?.focus({ preventScroll: true });
+  renderPrompts();
+}
+
+/** Open the form on a claim, once its details (rationale, sources, ETag) are here. */
+export async function startEdit(id, { restore = null } = {}) {
+  if (!state.claims.has(id)) return false;
+  const mode = state.formMode;
+  const c = await loadDetails(id);
+  if (!c) {
+    announce("This claim could not be loaded, so it cannot be edited yet.");
+    return false;
+  }
+  // Something else opened the form while the details were on their way: leave it.
+  if (state.formMode !== mode) return false;
+  if (!c.permissions.edit) {
+    announce("You cannot edit this claim.");
+    showCardError(c.id, "You cannot edit this claim now.");
+    return false;
+  }
+  const marks = marksOf(c.id);
+  const anchor = marks.length ? marks[marks.length - 1].getBoundingClientRect() : null;
+  openForm({ mode: "edit", claim: c, anchor, restore });
+  return true;
+}
+
+/** Offer the kept drafts back, but the one in the form. Returns how many are offered. */
+export const refreshPrompts = () => renderPrompts({ except: openKey });
+
+/** Bring a kept draft back into the form (the prompt's Restore button). */
+export async function restoreDraft(key) {
+  const draft = readDraft(key);
+  if (!draft) {
+    refreshPrompts();
+    return;
+  }
+  if (draft.claimId && state.claims.has(draft.claimId)) {
+    if (!(await startEdit(draft.claimId, { restore: draft }))) {
+      announce("Your unsaved changes are still kept: discard them when you no longer need them.");
+    }
+    return;
+  }
+  // A new claim; or an edit of a claim since deleted, whose text comes back as a new claim.
+  openForm({ mode: "create", span: draft, restore: { ...draft, etag: null } });
+}
+
+function formPayload() {
+  const rows = [];
+  const sent = [];
+  for (const row of sourceRows.children) {
+    const value = (name) => row.elements.namedItem(name).value;
+    const source = {
+      url: value("url").trim(),
+      title: value("title").trim(),
+      publisher: value("publisher").trim(),
+      stance: value("stance"),
+      excerpt: value("excerpt").trim(),
+      accessed_on: value("accessed_on") || null,
+    };
+    // A row left empty (only the defaults) is not a source.
+    const empty = !source.url && !source.title && !source.publisher && !source.excerpt;
+    if (empty && !row.dataset.sourceId) continue;
+    if (row.dataset.sourceId) source.id = Number(row.dataset.sourceId);
+    sent.push(source);
+    rows.push(row);
+  }
+  const payload = {
+    claim: form.elements.claim.value,
+    verdict: form.elements.verdict.value || null,
+    rationale: form.elements.rationale.value,
+    sources: sent,
+  };
+  return { payload, rows };
+}
+
+let saving = false;
+
+export async function saveForm() {
+  if (saving || form.hidden) return;
+  hideDiscard();
+  const { payload, rows } = formPayload();
+  const created = state.formMode === "create";
+  let response;
+  saving = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    if (created) {
+      const { start, end, exact } = state.pending;
+      response = await api.createClaim({ ...payload, start, end, exact });
+    } else {
+      // The version this edit started from; after a stale answer, the claim as now shown.
+      const etag = state.formEtag || (await currentEtag(state.formClaimId));
+      if (!etag) throw new Error("no ETag");
+      response = await api.updateClaim(state.formClaimId, payload, etag);
+    }
+  } catch {
+    const detail = "The server could not be reached. Your input is kept: check the connection and save again.";
+    showFormErrors({ detail }, rows, 0);
+    return;
+  } finally {
+    saving = false;
+    form.removeAttribute("aria-busy");
+  }
+  const { ok, status, data } = response;
+  if (ok) {
+    remember(data, response.etag);
+    closeForm({ focusCard: false });
+    render();
+    activate(data.id, { scrollText: false });
+    announce(created ? "Claim saved." : "Changes saved.");
+    return;
+  }
+  const current = api.staleCurrent(response);
+  if (current) {
+    // Someone changed it meanwhile: show the current state, keep the reviewer's input;
+    // saving again writes it over the version now shown.
+    state.formEtag = null;
+    showCurrent(current);
+  }
+  if (status === 404 && !created) {
+    const detail = "This claim no longer exists (it may have been deleted). Your input is kept: copy it before closing.";
+    showFormErrors({ detail }, rows, status);
+    return;
+  }
+  showFormErrors(data, rows, status);
+}
