@@ -9,6 +9,7 @@ import * as api from "./api.js";
 
 export async function deleteClaim(id) {
   if (!state.details.has(id)) return; // its button is in the open card, drawn from these
+  showCardError(id, null);
   let response;
   try {
     const etag = await currentEtag(id);
@@ -45,6 +46,7 @@ export async function transition(id, action) {
   if (!state.details.has(id)) return;
   const commentEl = cardEl(id) && $("textarea[name=transition-comment]", cardEl(id));
   const comment = commentEl ? commentEl.value : "";
+  showCardError(id, null);
   let response;
   try {
     const etag = await currentEtag(id);

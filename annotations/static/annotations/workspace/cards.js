@@ -124,9 +124,13 @@ function fillCard(el, c) {
       `${sourcesCount} source${sourcesCount === 1 ? "" : "s"} · ${c.author || "unknown"}`,
     ),
   );
+  // A comment being typed for a workflow move survives the card being redrawn.
+  const typed = el.querySelector("textarea[name=transition-comment]")?.value;
   if (!open) el.replaceChildren(toggle);
   else if (state.details.has(c.id)) el.replaceChildren(toggle, details(state.details.get(c.id)));
   else el.replaceChildren(toggle, detailsPending(c));
+  const comment = typed && el.querySelector("textarea[name=transition-comment]");
+  if (comment) comment.value = typed;
 }
 
 /** Redraw the cards of these claims in place (the others are left alone). */
@@ -323,7 +327,8 @@ function actions(c) {
       ),
     );
   }
-  box.append(h("p", { className: "card-error", role: "alert", hidden: true }));
+  const error = state.cardErrors.get(c.id);
+  box.append(h("p", { className: "card-error", role: "alert", hidden: !error }, error || null));
   return box;
 }
 
@@ -331,9 +336,12 @@ export function cardEl(id) {
   return document.getElementById(`claim-${id}`);
 }
 
+/** Say in a card why its last action failed (kept while the card stays open); null clears it. */
 export function showCardError(id, message) {
+  if (message) state.cardErrors.set(id, message);
+  else state.cardErrors.delete(id);
   const el = cardEl(id) && $(".card-error", cardEl(id));
   if (!el) return;
-  el.textContent = message;
+  el.textContent = message || "";
   el.hidden = !message;
 }

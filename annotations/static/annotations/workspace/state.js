@@ -21,6 +21,7 @@ export const state = {
   etags: new Map(), // id → the ETag header that came with state.details (sent as If-Match)
   loading: new Map(), // id → the promise of its details, while they are fetched
   detailErrors: new Map(), // id → why its details could not be loaded
+  cardErrors: new Map(), // id → why the open card's last action failed
   activeId: null,
   filter: { verdict: "", status: "" },
   pending: null, // {start, end, exact} while a new claim's form is open
@@ -72,6 +73,7 @@ export function forget(id) {
   state.details.delete(id);
   state.etags.delete(id);
   state.detailErrors.delete(id);
+  state.cardErrors.delete(id);
 }
 
 export const byTextOrder = (a, b) => a.start - b.start || a.end - b.end || a.id - b.id;

@@ -35,6 +35,7 @@ export function activate(id, { focusCard = true, scrollText = true } = {}) {
   state.activeId = id;
   state.confirmDeleteId = null;
   state.detailErrors.delete(id); // opening a card again tries its details again
+  state.cardErrors.delete(id);
   if (!matchesFilter(c)) {
     state.filter = { verdict: "", status: "" };
     for (const input of filterInputs) input.value = "";
@@ -79,6 +80,7 @@ export function deactivate({ focusText = false } = {}) {
   const confirming = state.confirmDeleteId;
   state.activeId = null;
   state.confirmDeleteId = null;
+  state.cardErrors.delete(id);
   updateCards(id, confirming);
   markActive();
   setHash(null);
