@@ -3,10 +3,16 @@
 Run by bench/run.py against gunicorn serving the big-article database, signed in
 with a session cookie made by bench/workspace_bench.py. Each load opens a new
 tab in one browser context (the static files are cached after the first load,
-as for a reviewer at work). The figure is ``performance.now()`` at the
-``highlights-painted`` mark that workspace.js sets in the first task after the
-frame that shows the highlights, counted from the start of the navigation; the
-breakdown comes from the Navigation Timing entry.
+as for a reviewer at work). The page is observed from outside, with nothing in the
+app for it: a script Playwright adds to every page (``OBSERVE``) waits for
+DOMContentLoaded (the workspace's modules have run by then and drawn the
+highlights), asks for the next animation frame, and from that frame's callback
+queues a user-blocking task, which runs once that frame, the first with all the
+highlights, has been painted. The figure is ``performance.now()`` in that task,
+counted from the start of the navigation; the breakdown comes from the Navigation
+Timing entry. The workspace builds its side panel in a normal task queued from the
+same frame; each load checks that the panel was not built yet when the figure was
+taken, so the figure never includes it.
 
 Beside it, in the same browser and interleaved load by load, the page's floor:
 the same HTML with its embedded claim list emptied on the way in (``page.route``),
@@ -35,15 +41,37 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# Added to every page before its own scripts (Playwright's add_init_script).
+OBSERVE = """
+document.addEventListener("DOMContentLoaded", () => {
+  requestAnimationFrame(() => {
+    const record = () => {
+      window.__highlightsPainted = {
+        at: performance.now(),
+        // The panel's claim count is written when the panel is built: not yet, or the
+        // figure would include it.
+        panelBuilt: document.getElementById("claim-total")?.textContent !== "",
+      };
+    };
+    if (window.scheduler && scheduler.postTask) {
+      scheduler.postTask(record, { priority: "user-blocking" });
+    } else {
+      setTimeout(record);
+    }
+  });
+}, { once: true });
+"""
+PAINTED = "window.__highlightsPainted !== undefined"
 READ_TIMINGS = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
-  const mark = performance.getEntriesByName("highlights-painted")[0];
+  const painted = window.__highlightsPainted;
   const ids = new Set();
   for (const m of document.querySelectorAll("#article-body mark.hl[data-claims]")) {
     for (const id of m.dataset.claims.split(" ")) ids.add(id);
   }
   return {
-    painted: mark.startTime,
+    painted: painted.at,
+    panelBuilt: painted.panelBuilt,
     responseStart: nav.responseStart,
     responseEnd: nav.responseEnd,
     domInteractive: nav.domInteractive,
@@ -73,18 +101,18 @@ def load(context, url: str, *, floor: bool) -> dict[str, float]:
         page.route(url, without_claims)
     try:
         page.goto(url, wait_until="load", timeout=120_000)
-        page.wait_for_function(
-            "document.getElementById('article-body').dataset.paintedMs !== undefined",
-            timeout=120_000,
-        )
-        return page.evaluate(READ_TIMINGS)
+        page.wait_for_function(PAINTED, timeout=120_000)
+        timings = page.evaluate(READ_TIMINGS)
+        assert not timings["panelBuilt"], "the side panel was built before the figure was taken"
+        return timings
     finally:
         page.close()
 
 
-# workspace.js builds the side panel right after it sets the mark, in the same task:
-# the first sample inside this function is where the first paint's work ends.
-AFTER_THE_MARK = "renderPanel"
+# The workspace builds the side panel (cards.js) in the first task after the frame that
+# shows the highlights: the first sample inside this function is where the first
+# paint's work ends.
+AFTER_THE_PAINT = "renderPanel"
 
 
 def inside(function: str, node_id: int | None, frames: dict, parent: dict) -> bool:
@@ -100,8 +128,8 @@ def write_profile(context, url: str, path: Path, loads: int = 3) -> None:
     """Chromium's sampling profiler over a few loads: self time per JavaScript function.
 
     "(program)" is the browser's own work outside JavaScript (parsing HTML and CSS,
-    style, layout, paint); the rest is workspace.js, function by function. Samples
-    stop where the side panel starts to be built, just after the mark.
+    style, layout, paint); the rest is the workspace's modules, function by function.
+    Samples stop where the side panel starts to be built, just after the first paint.
     """
     self_ms: Counter[str] = Counter()
     cut = 0
@@ -113,10 +141,7 @@ def write_profile(context, url: str, path: Path, loads: int = 3) -> None:
         cdp.send("Profiler.start")
         try:
             page.goto(url, wait_until="load", timeout=120_000)
-            page.wait_for_function(
-                "document.getElementById('article-body').dataset.paintedMs !== undefined",
-                timeout=120_000,
-            )
+            page.wait_for_function(PAINTED, timeout=120_000)
             profile = cdp.send("Profiler.stop")["profile"]
         finally:
             page.close()
@@ -124,7 +149,7 @@ def write_profile(context, url: str, path: Path, loads: int = 3) -> None:
         parent = {kid: node["id"] for node in profile["nodes"] for kid in node.get("children", ())}
         seen: Counter[str] = Counter()
         for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
-            if inside(AFTER_THE_MARK, node_id, frames, parent):
+            if inside(AFTER_THE_PAINT, node_id, frames, parent):
                 cut += 1
                 break
             frame = frames[node_id]
@@ -136,7 +161,7 @@ def write_profile(context, url: str, path: Path, loads: int = 3) -> None:
     lines = [f"{ms:9.1f} ms  {key}" for key, ms in self_ms.most_common(40) if key != "(idle)"]
     path.write_text(
         f"# Chromium's sampling profiler over {loads} loads of {url.split('/', 3)[-1]} (cut\n"
-        f"# at the mark in {cut} of them): self time per function, per load. (program)\n"
+        f"# at the panel in {cut} of them): self time per function, per load. (program)\n"
         "# is native work: parsing HTML and CSS, style, layout, paint. The profiler\n"
         "# slows the page; bench/results.md has the unprofiled times.\n"
         "# Written by bench/browser_bench.py.\n\n" + "\n".join(lines) + "\n"
@@ -168,6 +193,7 @@ def main() -> None:
         )
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 900})
+            context.add_init_script(OBSERVE)
             context.add_cookies(
                 [{"name": cookie["name"], "value": cookie["value"], "url": args.url}]
             )
