@@ -233,6 +233,7 @@ export function requestClose() {
     return;
   }
   discardBox.hidden = false;
+  discardBox.scrollIntoView({ block: "nearest" });
   $("[data-action=keep-editing]", discardBox).focus({ preventScroll: true });
   announce("This claim is not saved. Discard it, or keep editing?");
 }
