@@ -88,6 +88,7 @@ def test_reviewer_submits_editor_requests_changes_reviewer_resubmits_editor_appr
     assert steps == [
         ("draft", "submitted"),
         ("submitted", "changes_requested"),
+        ("changes_requested", "changes_requested"),  # the author's fix, recorded as an edit
         ("changes_requested", "submitted"),
         ("submitted", "approved"),
     ]

@@ -489,10 +489,11 @@ def test_a_reviewer_submits_sees_the_editors_comment_fixes_and_resubmits(
     assert steps == [
         ("draft", "submitted"),
         ("submitted", "changes_requested"),
+        ("changes_requested", "changes_requested"),  # the author's fix, recorded as an edit
         ("changes_requested", "submitted"),
     ]
     history = card.locator(".card-history li")
-    assert history.count() == 4  # created, submitted, changes requested, resubmitted
+    assert history.count() == 5  # created, submitted, changes requested, edited, resubmitted
     assert page.console_errors == []
 
 

@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-INCOMPLETE = "Before submitting, add a verdict, a rationale, at least one source."
+INCOMPLETE = "Before submitting, add a verdict, a rationale and at least one source."
 
 
 def test_an_incomplete_draft_shows_submit_disabled_with_the_servers_reason(page, reviewer, article):
