@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,10 +26,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    # Counted per article shown, and only the claims this reader may see.
+    visible = (
+        Claim.objects.filter(article=OuterRef("pk"))
+        .visible_to(request.user)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     articles = (
         Article.objects.defer("body", "raw_text")
         .select_related("assignee")
-        .annotate(claim_count=Count("claims"))
+        .annotate(claim_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0))
         .order_by("-imported_at", "-id")
     )
     if query:

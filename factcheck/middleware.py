@@ -1,5 +1,6 @@
 """Middleware of the site as a whole (not of one app)."""
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,6 +39,52 @@ class RequestSizeLimitMiddleware:
             return JsonResponse({"detail": message}, status=413)
         return TemplateResponse(
             request, "request_too_large.html", {"message": message}, status=413
+        ).render()
+
+
+QUERY_VALUE_MAX = 1000
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+BAD_PARAMETER = "The parameter {name!r} {problem}: send it again without that."
+PROBLEMS = {
+    "control": "holds a control character (such as NUL or a line break)",
+    "long": f"is longer than {QUERY_VALUE_MAX:,} characters",
+}
+
+
+def query_problem(request: HttpRequest) -> tuple[str, str] | None:
+    """(parameter, what is wrong) for the first query parameter no page could use."""
+    for name, values in request.GET.lists():
+        if CONTROL.search(name):
+            return name, "control"
+        for value in values:
+            if CONTROL.search(value):
+                return name, "control"
+            if len(value) > QUERY_VALUE_MAX:
+                return name, "long"
+    return None
+
+
+class QueryStringGuardMiddleware:
+    """Answer 400 to a query string that no page of ours could use: a control character
+    (PostgreSQL refuses NUL in text; a header built from one is refused) or a value of
+    more than a thousand characters (SQLite refuses a LIKE pattern that long). Every
+    page, admin and API, gets the same answer instead of a server error deep inside.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = query_problem(request)
+        if problem is None:
+            return self.get_response(request)
+        name, kind = problem
+        shown = CONTROL.sub("?", name)[:60]
+        message = BAD_PARAMETER.format(name=shown, problem=PROBLEMS[kind])
+        if request.path.startswith("/api/"):
+            return JsonResponse({shown: [message]}, status=400)
+        return TemplateResponse(
+            request, "bad_request.html", {"message": message}, status=400
         ).render()
 
 

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body (the CSRF check reads the whole form).
     "factcheck.middleware.RequestSizeLimitMiddleware",
+    "factcheck.middleware.QueryStringGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -197,7 +198,7 @@ FACTCHECK_EXPORT_ANONYMOUS = envbool("FACTCHECK_EXPORT_ANONYMOUS", False)
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -212,6 +213,11 @@ REST_FRAMEWORK = {
         "export": envstr("FACTCHECK_THROTTLE_EXPORT", "600/minute"),
     },
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -43,8 +43,9 @@ def test_article_list_query_count_does_not_grow(
     client, reviewer, seed_articles, django_assert_num_queries
 ):
     client.force_login(reviewer)
-    # session, user, count for the paginator, the page of articles with claim counts
-    with django_assert_num_queries(4):
+    # session, user, the user's own and group permissions (which claims may they see?),
+    # count for the paginator, the page of articles with their visible claims counted
+    with django_assert_num_queries(6):
         client.get(reverse("annotations:article-list"))
 
 
@@ -73,3 +74,19 @@ def test_article_text_is_escaped(client, reviewer):
 def test_missing_article_is_404(client, reviewer):
     client.force_login(reviewer)
     assert client.get("/articles/999999/").status_code == 404
+
+
+def test_the_article_list_counts_only_the_claims_the_reader_may_see(
+    client, reviewer, reviewer2, article
+):
+    """Defect: reviewer2 saw "4 claims" on an article whose workspace showed them 1."""
+    from tests import factories
+
+    for n in range(3):
+        factories.make_draft(article, reviewer, n=n)  # private to their author
+    factories.make_submitted(article, reviewer, n=3)
+    client.force_login(reviewer2)
+    html = client.get("/articles/").content.decode()
+    assert "<span>1 claim</span>" in html
+    client.force_login(reviewer)
+    assert "4 claims" in client.get("/articles/").content.decode()

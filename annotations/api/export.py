@@ -27,13 +27,14 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from annotations.api.authentication import TokenAuthentication
 from annotations.api.conditional import conditional, latest, make_etag
 from annotations.api.filters import (
     ArticleListQuerySerializer,
