@@ -437,9 +437,16 @@ class ClaimAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(admin.StackedInline):
+    """One block per source: seven fields side by side made the page twice a laptop's width."""
+
     model = Source
-    fields = ["url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url"]
+    fields = [
+        ("url", "stance"),
+        ("title", "publisher"),
+        "excerpt",
+        ("accessed_on", "archived_url"),
+    ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     extra = 0
 
@@ -456,7 +463,7 @@ class SourceInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and self._claim_editable(request, obj)
 
 
-SOURCE_FIELDS = SourceInline.fields
+SOURCE_FIELDS = ["url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url"]
 
 
 class ClaimEventInline(admin.TabularInline):
@@ -785,13 +792,43 @@ def source_items(formset) -> list[dict]:
 # Claim events: the audit trail, read-only for everyone
 
 
+class StepFilter(admin.SimpleListFilter):
+    """The state a step led to, by its label (the column holds raw values)."""
+
+    title = "led to"
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return S.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in S.values:
+            return queryset.filter(to_status=self.value())
+        return queryset
+
+
 @admin.register(ClaimEvent)
 class ClaimEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "claim", "actor", "kind", "from_status", "to_status", "comment"]
-    list_filter = ["kind", "is_correction", "to_status"]
+    """The audit trail, newest first, read-only for everyone."""
+
+    list_display = ["at", "claim_text", "actor", "kind", "step", "note"]
+    list_display_links = ["at"]
+    list_filter = ["kind", "is_correction", StepFilter]
     list_select_related = ["claim", "actor"]
     search_fields = ["comment"]
-    date_hierarchy = "at"
+    ordering = ["-at", "-id"]
+
+    @admin.display(description="claim", ordering="claim__claim")
+    def claim_text(self, event: ClaimEvent) -> str:
+        return Truncator(str(event.claim)).chars(60)
+
+    @admin.display(description="from → to")
+    def step(self, event: ClaimEvent) -> str:
+        return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+    @admin.display(description="comment or change")
+    def note(self, event: ClaimEvent) -> str:
+        return Truncator(event.comment or describe_changes(event) or "–").chars(80)
 
     def has_add_permission(self, request):
         return False

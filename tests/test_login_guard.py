@@ -87,9 +87,7 @@ def test_behind_one_proxy_the_address_it_appended_is_the_client(settings):
 def test_behind_two_proxies_the_second_entry_from_the_right_is_the_client(settings):
     settings.FACTCHECK_BEHIND_PROXY = True
     settings.FACTCHECK_PROXY_COUNT = 2
-    assert address_of(settings, "10.0.0.3", "192.0.2.1, 198.51.100.7, 10.0.0.2") == (
-        "198.51.100.7"
-    )
+    assert address_of(settings, "10.0.0.3", "192.0.2.1, 198.51.100.7, 10.0.0.2") == ("198.51.100.7")
     assert address_of(settings, "10.0.0.3", "10.0.0.2") == "10.0.0.3"
 
 

@@ -213,9 +213,7 @@ def assert_served_and_hashed(url: str) -> Fetched:
     return response
 
 
-def test_debug_off_gunicorn_serves_hashed_static_files_and_every_module_they_import(
-    site, tmp_path
-):
+def test_debug_off_gunicorn_serves_hashed_static_files_and_every_module_they_import(site, tmp_path):
     with gunicorn(site.env, tmp_path / "gunicorn.log") as base:
         # The admin's stylesheet, by the hashed name its login page links to.
         login = fetch(f"{base}/admin/login/")

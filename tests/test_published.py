@@ -242,3 +242,10 @@ def test_the_article_text_is_served_exactly_as_the_selectors_index_it(client, ch
 
 def test_an_article_without_published_checks_has_no_public_text(client, seed_articles):
     assert client.get(f"/checks/articles/{seed_articles['001'].pk}/text").status_code == 404
+
+
+def test_the_public_article_shows_its_headline_once(client, check):
+    html = client.get(f"/checks/articles/{check.article_id}/").content.decode()
+    title = check.article.title.replace("'", "&#x27;")
+    assert html.count(f"{title}</p>") == 1  # the body's own first paragraph
+    assert f'<h1 class="visually-hidden">{title}</h1>' in html  # for screen readers and outline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Claim
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_in_admin
 from tests.browser.test_workspace import SENTENCE, drag, open_workspace, wait_for_claim_count
 from tests.conftest import PASSWORD
 
@@ -13,11 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def admin_log_in(page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in_admin(page, username, PASSWORD)
 
 
 def editor_acts(page, claim: Claim, action: str, comment: str = "") -> str:
