@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotations import appearances
 from annotations.models import Appearance, Claim, ClaimEvent
-from annotations.workflow import claim_transition
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -284,9 +284,10 @@ def test_a_proposed_appearance_is_not_published(client, check, seed_articles, ed
         claim=check, user=editor, article=other, start=start, end=start + 18
     )
     assert client.get(f"/checks/articles/{other.pk}/").status_code == 404
-    assert "Where this claim appeared" not in client.get(
-        f"/checks/{check.pk}/{check.slug}/"
-    ).content.decode()
+    assert (
+        "Where this claim appeared"
+        not in client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    )
 
 
 def test_the_claimant_page_shows_their_checks_and_the_verdict_mix(
@@ -307,8 +308,9 @@ def test_the_claimant_page_shows_their_checks_and_the_verdict_mix(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Verdicts on 3 published checks" in html
-    assert "<title id=\"mix-title\">Verdicts on claims by Jensen Huang: True 1, False 2</title>" in html
-    assert "<tr><th scope=\"row\">False</th><td>2</td><td>67%</td></tr>" in html
+    title = "Verdicts on claims by Jensen Huang: True 1, False 2"
+    assert f'<title id="mix-title">{title}</title>' in html
+    assert '<tr><th scope="row">False</th><td>2</td><td>67%</td></tr>' in html
     assert html.count('class="check-item"') == 3
     page = client.get(f"/checks/{made[0].pk}/{made[0].slug}/").content.decode()
     assert f'href="/checks/claimants/{huang.pk}/{huang.slug}/">Jensen Huang</a>' in page
