@@ -32,7 +32,14 @@ from django.utils.timesince import timesince
 
 from annotations import access, claims, desk, workflow
 from annotations.forms import ArticleUploadForm
-from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
+from annotations.importers import (
+    FAILED,
+    NOT_TXT,
+    ImportResult,
+    ImportSummary,
+    import_bytes,
+    importable,
+)
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
 from annotations.spans import CONTEXT_CHARS
 
@@ -334,7 +341,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             summary = ImportSummary()
             for upload in form.cleaned_data["files"]:
-                if not upload.name.lower().endswith(".txt"):
+                if not importable(upload.name):
                     summary.results.append(ImportResult(upload.name, FAILED, NOT_TXT))
                     continue
                 summary.results.append(

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.models import AnchorState, Article, Claim, ClaimEvent, Source, Verdict
 from annotations.sanitize import sanitize_html
 from annotations.spans import make_quote
 
@@ -128,6 +128,8 @@ def claim_update(
             )
             current.start, current.end = quote.start, quote.end
             current.exact, current.prefix, current.suffix = quote.exact, quote.prefix, quote.suffix
+            # Words chosen on the current text: anchored, whatever a revision had done.
+            current.anchor_state, current.anchor_score = AnchorState.ANCHORED, None
         if "text" in fields:
             current.claim = (fields["text"] or "").strip() or current.exact
         if "verdict" in fields:

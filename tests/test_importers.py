@@ -99,16 +99,18 @@ def test_update_replaces_an_article_without_claims(seed_articles):
     assert article.title == "A new headline"
 
 
-def test_update_refuses_an_article_with_claims(seed_articles, reviewer):
+def test_update_of_an_article_with_claims_keeps_both_revisions(seed_articles, reviewer):
     article = seed_articles["002"]
+    old_body = article.body
     Claim.objects.create(
         article=article, start=0, end=7, exact=article.body[:7], claim="x", author=reviewer
     )
     result = import_bytes(b"Other text\nbody\nmore", origin=article.origin, update=True)
-    assert result.status == FAILED
-    assert "1 claim(s)" in result.message
+    assert result.status == UPDATED
+    assert result.message == "revision 2; claims: 0 anchored, 0 fuzzy, 1 orphaned"
     article.refresh_from_db()
-    assert article.body.startswith("Beijing")
+    assert article.body == "Other text\nbody\nmore"
+    assert [r.body for r in article.revisions.order_by("number")] == [old_body, article.body]
 
 
 @pytest.mark.parametrize(

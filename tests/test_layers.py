@@ -21,6 +21,7 @@ LAYER_NAMES = {GROUND: "ground", RULES: "rules", PUBLISHING: "publishing", FACES
 LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
+    "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
     "annotations.serialization": GROUND,
     "annotations.jsonld": GROUND,
@@ -30,6 +31,10 @@ LAYERS = {
     "annotations.workflow": RULES,
     "annotations.claims": RULES,
     "annotations.importers": RULES,
+    "annotations.extraction": RULES,
+    "annotations.fetching": RULES,
+    "annotations.revisions": RULES,
+    "annotations.jobs": RULES,
     "annotations.desk": RULES,
     "annotations.demo": RULES,
     "annotations.publishing": PUBLISHING,
@@ -42,6 +47,7 @@ LAYERS = {
     "annotations.api": FACES,
     "annotations.templatetags": FACES,
     "annotations.management": FACES,
+    "annotations.tasks": FACES,
 }
 NO_HTTP_FRAMEWORK = ("rest_framework", "drf_spectacular")
 
