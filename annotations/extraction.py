@@ -29,6 +29,8 @@ from annotations.importers import (
 )
 
 NOT_A_PAGE = "the page has no article text that could be extracted (is it a news article?)"
+# Fewer words than this is a menu or a form, not an article.
+MIN_WORDS = 15
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 SNIFF_BYTES = 4096
 
@@ -83,7 +85,7 @@ def parse_page(html: str, url: str = "") -> ParsedArticle:
     except Exception:  # a page the parser chokes on is a page without an article
         document = None
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not text:
+    if len(text.split()) < MIN_WORDS:
         raise ArticleImportError(NOT_A_PAGE)
     found = clean_lines(text.split("\n"))
     if not found.content:

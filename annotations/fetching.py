@@ -25,7 +25,8 @@ import urllib3
 from django.conf import settings
 from django.utils import timezone
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import ProtocolError, SSLError, TimeoutError as Urllib3Timeout
+from urllib3.exceptions import NewConnectionError, ProtocolError, SSLError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 BAD_URL = "this is not a web address ({detail})"
 BAD_SCHEME = "only http:// and https:// addresses can be read, not {scheme}:"
@@ -187,6 +188,8 @@ def _reason(exc: Exception) -> FetchError:
     seconds = settings.FACTCHECK_FETCH_TIMEOUT
     if isinstance(exc, FetchError):
         return exc
+    if isinstance(exc, NewConnectionError):  # (a subclass of urllib3's time-out error)
+        return FetchError(UNREACHABLE.format(reason=_short(exc.__cause__ or exc)))
     if isinstance(exc, Urllib3Timeout | socket.timeout | TimeoutError):
         return FetchError(TIMED_OUT.format(seconds=seconds))
     cause = exc

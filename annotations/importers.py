@@ -339,7 +339,7 @@ def _store(
         if fetched and same.origin == origin:
             # Nothing new, but the read itself is news: when, and the validators for the
             # next conditional request.
-            Article.objects.filter(pk=same.pk).update(**fetched, checked_at=timezone.now())
+            Article.objects.filter(pk=same.pk).update(**fetched)
         note = "" if same.origin == origin else f"same content as {same.origin}"
         return ImportResult(origin, UNCHANGED, note, same)
     fields = {
@@ -358,8 +358,6 @@ def _store(
     existing = next((a for a in known if a.origin == origin), None)
     if existing is None:
         article = Article.objects.create(origin=origin, imported_by=user, **fields)
-        if fetched:
-            Article.objects.filter(pk=article.pk).update(checked_at=timezone.now())
         ArticleRevision.objects.create(
             article=article,
             number=1,
@@ -386,6 +384,7 @@ def _fetch_fields(source: Source) -> dict:
         "fetched_at": source.fetched_at,
         "etag": source.etag,
         "last_modified": source.last_modified,
+        "checked_at": timezone.now(),
     }
 
 
