@@ -171,9 +171,7 @@ def _request(url: str, etag: str, last_modified: str) -> urllib3.BaseHTTPRespons
             server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
         )  # fmt: skip
     else:
-        pool = urllib3.HTTPConnectionPool(
-            address, port, timeout=timeout, retries=False, maxsize=1
-        )
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
     try:
         return pool.urlopen(
             "GET", target, headers=headers, redirect=False, preload_content=False,

@@ -86,7 +86,7 @@ class Article(models.Model):
     # Articles imported from the web: where the page was read last, and what its server
     # said about that copy (sent back on the next check as a conditional request).
     fetched_url = HttpURLField(
-        max_length=1000, blank=True, help_text="The address the page was read from, after redirects."
+        max_length=1000, blank=True, help_text="Where the page was read from, after redirects."
     )
     fetched_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=300, blank=True, editable=False)

@@ -53,7 +53,7 @@ class RevisionOutcome:
 
     @property
     def summary(self) -> str:
-        """"revision 3; claims: 2 anchored, 1 fuzzy, 0 orphaned" for the import's line."""
+        """ "revision 3; claims: 2 anchored, 1 fuzzy, 0 orphaned" for the import's line."""
         text = f"revision {self.revision.number}"
         if sum(self.states.values()):
             text += "; claims: " + ", ".join(f"{n} {state}" for state, n in self.states.items())

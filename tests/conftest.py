@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from annotations.importers import import_paths
+from tests.pageserver import pages  # noqa: F401  (a fixture: a local web server)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PASSWORD = "correct-horse-battery-staple"

@@ -7,6 +7,7 @@ so no thread outlives its test.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 from collections.abc import Callable
@@ -62,10 +63,8 @@ class PageServer:
                     return
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(OSError):
                     self.wfile.write(answer.body)
-                except OSError:
-                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -15,7 +15,7 @@ import pytest
 from annotations import fetching
 from annotations.fetching import FetchError, fetch
 from annotations.importers import FAILED, import_url
-from tests.pageserver import Answer, pages  # noqa: F401  (the fixture)
+from tests.pageserver import Answer
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_only_http_and_https_are_read(url, scheme):
         ("http://192.168.1.1/router", "192.168.1.1"),
         ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
         ("http://100.64.0.1/", "100.64.0.1"),
-        ("http://0.0.0.0/", "0.0.0.0"),
+        ("http://0.0.0.0/", "0.0.0.0"),  # noqa: S104
         ("http://[::1]/", "::1"),
         ("http://[fe80::1]/", "fe80::1"),
         ("http://[fc00::1]/", "fc00::1"),

@@ -19,7 +19,6 @@ from annotations.importers import (
     parse,
 )
 from annotations.models import Article
-from tests.pageserver import pages  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +41,10 @@ def test_a_news_page_keeps_its_article_and_leaves_the_furniture_out():
     assert a.published_at.date().isoformat() == "2025-04-02"
     assert "its revenue grew 12 percent in 2024" in a.body
     assert a.body.rstrip().endswith("a second line would open in 2026.")
-    for furniture in ["Subscribe now", "Advertisement", "Share on", "Related stories",
-                      "Tariffs bite", "23 Comments", "trader_joe", "Reply", "All rights"]:  # fmt: skip
-        assert furniture not in a.body, furniture
+    furniture = ["Subscribe now", "Advertisement", "Share on", "Related stories",
+                 "Tariffs bite", "23 Comments", "trader_joe", "Reply", "All rights"]  # fmt: skip
+    for noise in furniture:
+        assert noise not in a.body, noise
     assert a.raw_text.encode("utf-8") == fixture("news_article.html")
 
 

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='fetched_url',
-            field=annotations.models.HttpURLField(blank=True, help_text='The address the page was read from, after redirects.', max_length=1000),
+            field=annotations.models.HttpURLField(blank=True, help_text='Where the page was read from, after redirects.', max_length=1000),
         ),
         migrations.AddField(
             model_name='article',
