@@ -45,6 +45,7 @@ ORIGIN_CHANGED = (
     "use --update (or tick 'replace') to replace it"
 )
 NOT_FOUND = "no such file or folder"
+NOT_MODIFIED = "not modified since it was last read"
 NOT_TXT = "not a .txt, .html or .htm file"
 UNREADABLE = "the file cannot be read ({error})"
 NAME_TOO_LONG = "the file name is longer than {limit} characters"
@@ -415,22 +416,23 @@ def origin_of_url(url: str) -> str:
     return urldefrag(url.strip())[0]
 
 
-def import_url(url: str, *, user=None, update: bool = False) -> ImportResult:
-    """Read a web page (with every network-safety check) and import it. Never raises.
+def read_url(url: str, *, origin: str | None = None) -> Source | ImportResult:
+    """Read a web page (with every network-safety check) as a Source to import, or the
+    result that ends its import already (failed, or not modified). Never raises.
 
     A known article is read with a conditional request (its ETag / Last-Modified), so an
     unchanged page costs the server a 304 and changes nothing here.
     """
-    origin = origin_of_url(url)
+    origin = origin or origin_of_url(url)
     known = Article.objects.filter(origin=origin).values("etag", "last_modified").first()
     try:
-        page = fetching.fetch(origin, **(known or {}))
+        page = fetching.fetch(url, **(known or {}))
     except fetching.FetchError as exc:
         return ImportResult(origin, FAILED, str(exc))
     if page.not_modified:
         Article.objects.filter(origin=origin).update(checked_at=timezone.now())
-        return ImportResult(origin, UNCHANGED, "not modified since it was last read")
-    source = Source(
+        return ImportResult(origin, UNCHANGED, NOT_MODIFIED)
+    return Source(
         data=page.data,
         origin=origin,
         html=page.is_html,
@@ -440,6 +442,13 @@ def import_url(url: str, *, user=None, update: bool = False) -> ImportResult:
         etag=page.etag,
         last_modified=page.last_modified,
     )
+
+
+def import_url(url: str, *, user=None, update: bool = False) -> ImportResult:
+    """Read a web page and import it, in its own transaction. Never raises."""
+    source = read_url(url)
+    if isinstance(source, ImportResult):
+        return source
     return import_source(source, user=user, update=update)
 
 

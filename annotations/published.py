@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.models import Article, Claim, Verdict, claim_slug
+from annotations.models import AnchorState, Article, Claim, Verdict, claim_slug
 from annotations.publishing.claimreview import claimreview
 from annotations.publishing.paragraphs import classify_paragraph
 from annotations.publishing.rows import ClaimBuilder, claim_rows
@@ -125,6 +125,7 @@ def published_article(pk: int) -> tuple[Article, list[Claim]]:
     checks = list(
         Claim.objects.approved()
         .filter(article=article)
+        .exclude(anchor_state=AnchorState.ORPHANED)  # not on the current text any more
         .select_related("verdict")
         .only("id", "start", "end", "claim", "verdict__label", "verdict__colour", "verdict__slug")
         .order_by("start", "end", "id")

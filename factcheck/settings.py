@@ -215,7 +215,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "check-monitored-articles": {
-        "task": "annotations.tasks.check_monitored",
+        "task": "annotations.jobs.check_monitored",
         "schedule": 60.0 * envint("FACTCHECK_MONITOR_CHECK_EVERY_MINUTES", 15),
     }
 }

@@ -12,9 +12,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import workflow
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict, http_url_validator
+from annotations.models import (
+    AnchorState,
+    Article,
+    Claim,
+    ClaimEvent,
+    Source,
+    Verdict,
+    http_url_validator,
+)
 from annotations.publishing.rows import ARTICLE_FIELDS, SOURCE_FIELDS
-from annotations.publishing.workspace import EXPANDABLE
+from annotations.publishing.workspace import EXPANDABLE, LEAN_FIELDS
 
 MAX_SOURCES = 30
 
@@ -35,8 +43,22 @@ class QuoteSerializer(serializers.Serializer):
     exact = serializers.CharField()
     prefix = serializers.CharField()
     suffix = serializers.CharField()
-    start = serializers.IntegerField(help_text="Code-point offset into the article body.")
-    end = serializers.IntegerField(help_text="Code-point offset, exclusive.")
+    start = serializers.IntegerField(
+        allow_null=True,
+        help_text="Code-point offset into the article body; null when the article's text "
+        "changed and the quote is no longer in it.",
+    )
+    end = serializers.IntegerField(allow_null=True, help_text="Code-point offset, exclusive.")
+
+
+class TextChangedSerializer(serializers.Serializer):
+    """The article was edited under the quoted words after the check was published."""
+
+    at = serializers.DateTimeField(help_text="When the changed text was imported.")
+    quote_as_checked = serializers.CharField(help_text="The words as they were checked.")
+    now_reads = serializers.CharField(
+        allow_null=True, help_text="What those words now read; null when they are gone."
+    )
 
 
 class ArticleRefSerializer(serializers.ModelSerializer):
@@ -67,6 +89,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     rationale_html = serializers.CharField(help_text="Sanitised HTML.")
     rationale_text = serializers.CharField()
     quote = QuoteSerializer()
+    text_changed = TextChangedSerializer(
+        allow_null=True,
+        help_text="Null, unless the article was edited under the quoted words after the "
+        "check (its updated_at moves then too).",
+    )
     article = ArticleRefSerializer()
     sources = SourceSerializer(many=True)
     author = serializers.CharField(allow_null=True)
@@ -83,6 +110,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "rationale_html",
             "rationale_text",
             "quote",
+            "text_changed",
             "article",
             "sources",
             "author",
@@ -131,6 +159,9 @@ class PermissionsSerializer(serializers.Serializer):
         many=True,
         help_text="Transitions that apply to the claim's state but are refused now, with why.",
     )
+    anchor = serializers.BooleanField(
+        help_text="Whether you may accept or re-select a quote the article's new text moved."
+    )
 
 
 class WorkspaceClaimSerializer(ClaimSerializer):
@@ -138,6 +169,12 @@ class WorkspaceClaimSerializer(ClaimSerializer):
 
     author_id = serializers.IntegerField()
     assignee = serializers.CharField(allow_null=True)
+    anchor_state = serializers.ChoiceField(
+        choices=AnchorState.choices,
+        help_text="anchored: the quote is on the current text; fuzzy: found approximately, "
+        "to confirm; orphaned: not found (no offsets).",
+    )
+    anchor_score = serializers.FloatField(allow_null=True)
     events = EventSerializer(many=True)
     permissions = PermissionsSerializer()
 
@@ -151,6 +188,8 @@ class WorkspaceClaimSerializer(ClaimSerializer):
             "submitted_at",
             "retracted_at",
             "retraction_reason",
+            "anchor_state",
+            "anchor_score",
             "events",
             "permissions",
         ]
@@ -165,7 +204,7 @@ class LeanClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "start", "end", "status", "claim", "verdict", "author", "source_count"]
+        fields = list(LEAN_FIELDS)
 
 
 class ArticleClaimSerializer(ClaimSerializer):
@@ -243,6 +282,25 @@ class ClaimWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"end": "Send start and end together when you move a claim."}
             )
+        return data
+
+
+class AnchorSerializer(serializers.Serializer):
+    """The answer to a quote the article's new text moved: accept the place found (send
+    nothing but the version), or select the words again (start, end and exact)."""
+
+    start = serializers.IntegerField(
+        required=False, min_value=0, max_value=10**9, help_text="Code-point offset."
+    )
+    end = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**9, help_text="Code-point offset, exclusive."
+    )
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    version = serializers.IntegerField(required=False)
+
+    def validate(self, data):
+        if ("start" in data) != ("end" in data):
+            raise serializers.ValidationError({"end": "Send start and end together."})
         return data
 
 

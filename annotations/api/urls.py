@@ -25,6 +25,11 @@ urlpatterns = [
         workspace.ClaimTransitionView.as_view(),
         name="claim-transitions",
     ),
+    path(
+        "workspace/claims/<int:pk>/anchor/",
+        workspace.ClaimAnchorView.as_view(),
+        name="claim-anchor",
+    ),
     # The export: approved claims only, whoever asks.
     path("claims/", export.ClaimListView.as_view(), name="claim-list"),
     path("claims/export.jsonl", export.ClaimStreamView.as_view(), name="claim-export-jsonl"),

@@ -24,10 +24,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import access, claims, workflow
+from annotations import access, claims, revisions, workflow
 from annotations.api.conditional import conditional
 from annotations.api.errors import Conflict, PreconditionFailed
 from annotations.api.serializers import (
+    AnchorSerializer,
     ClaimWriteSerializer,
     ExpandSerializer,
     LeanClaimSerializer,
@@ -298,4 +299,33 @@ class ClaimTransitionView(WorkspaceView):
         except workflow.TransitionError as exc:
             code = TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT)
             return Response({"detail": exc.message, "code": exc.code}, status=code)
+        return self.represent(claim)
+
+
+@extend_schema(tags=["workspace"])
+class ClaimAnchorView(WorkspaceView):
+    """Answer for a quote the article's changed text moved or lost: accept the place
+    found, or select the words again on the current text."""
+
+    @extend_schema(
+        request=AnchorSerializer,
+        parameters=[IF_MATCH],
+        responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS, **STALE_ANSWERS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = self.get_claim(pk)
+        serializer = AnchorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version, from_header = self.version_for(request, claim)
+        if version is None:
+            raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
+        span = {k: v for k, v in serializer.validated_data.items() if k != "version"}
+        try:
+            claim = revisions.claim_anchor_resolve(
+                claim=claim, user=request.user, version=version, **span
+            )
+        except claims.StaleVersion as exc:
+            raise self.stale(exc, from_header) from None
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
         return self.represent(claim)

@@ -18,7 +18,13 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations import workflow
-from annotations.access import Capabilities, RowFacts, can_delete_claim, can_edit_claim
+from annotations.access import (
+    Capabilities,
+    RowFacts,
+    can_delete_claim,
+    can_edit_claim,
+    can_resolve_anchor,
+)
 from annotations.models import Claim, ClaimEvent, Source
 from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
@@ -26,12 +32,14 @@ from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
 
 # The keys of one lean claim (tests check that nothing else slips in).
-LEAN_FIELDS = ("id", "start", "end", "status", "claim", "verdict", "author", "source_count")
+LEAN_FIELDS = (
+    "id", "start", "end", "status", "claim", "verdict", "author", "source_count", "anchor_state",
+)  # fmt: skip
 # What the full representation can add on request (``?expand=sources,events``).
 EXPANDABLE = ("sources", "events")
 AUTHOR_COLUMNS = ("author_id", "author__first_name", "author__last_name", "author__username")
 WORKSPACE_COLUMNS = (
-    "version", "submitted_at",
+    "version", "submitted_at", "anchor_score",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
 
@@ -60,8 +68,9 @@ def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[di
     """
     rows = with_source_count(Claim.objects.filter(article_id=article_id).visible_to(user))
     rows = in_text_order(rows).values(
-        "id", "start", "end", "status", "claim", "verdict_id", "source_count", *AUTHOR_COLUMNS
-    )
+        "id", "start", "end", "status", "claim", "verdict_id", "source_count", "anchor_state",
+        *AUTHOR_COLUMNS,
+    )  # fmt: skip
     return [
         {
             "id": row["id"],
@@ -72,6 +81,7 @@ def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[di
             "verdict": verdict_slugs.get(row["verdict_id"]),
             "author": person_of(row, "author"),
             "source_count": row["source_count"],
+            "anchor_state": row["anchor_state"],
         }
         for row in rows
     ]
@@ -92,6 +102,7 @@ def facts_of_row(row: dict[str, Any], editors: frozenset[int] = frozenset()) -> 
         rationale=row["rationale"],
         has_sources=row["source_count"] > 0,
         content_editor_ids=editors,
+        anchor_state=row["anchor_state"],
     )
 
 
@@ -148,6 +159,8 @@ class WorkspaceBuilder:
             "submitted_at": when(row["submitted_at"]),
             "retracted_at": when(row["retracted_at"]),
             "retraction_reason": row["retraction_reason"],
+            "anchor_state": row["anchor_state"],
+            "anchor_score": row["anchor_score"],
         }
 
     def events(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
@@ -183,4 +196,5 @@ class WorkspaceBuilder:
             "delete": can_delete_claim(self.who, facts),
             "actions": [t.action for t in allowed],
             "blocked": [{"action": b.action, "reason": b.reason} for b in blocked],
+            "anchor": can_resolve_anchor(self.who, facts),
         }
