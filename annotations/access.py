@@ -113,8 +113,6 @@ def can_resolve_anchor(user, claim: ClaimFacts) -> bool:
     who = capabilities(user)
     if not who.workspace or claim.status == Claim.Status.RETRACTED:
         return False
-    if getattr(claim, "anchor_state", "anchored") == "anchored":
-        return False
     return who.editor or claim.author_id == who.user_id
 
 

@@ -196,5 +196,5 @@ class WorkspaceBuilder:
             "delete": can_delete_claim(self.who, facts),
             "actions": [t.action for t in allowed],
             "blocked": [{"action": b.action, "reason": b.reason} for b in blocked],
-            "anchor": can_resolve_anchor(self.who, facts),
+            "anchor": facts.anchor_state != "anchored" and can_resolve_anchor(self.who, facts),
         }
