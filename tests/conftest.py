@@ -25,6 +25,9 @@ def ensure_default_data() -> None:
             "annotations.migrations.0002_default_scale_and_groups"
         ).install
         install(apps, None)
+        importlib.import_module("annotations.migrations.0010_living_articles").grant_editor_views(
+            apps, None
+        )
 
 
 def make_user(username: str, group: str | None = None, **extra) -> User:

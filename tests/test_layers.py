@@ -44,6 +44,7 @@ LAYERS = {
     "annotations.published": FACES,
     "annotations.published_urls": FACES,
     "annotations.admin": FACES,
+    "annotations.admin_web": FACES,
     "annotations.api": FACES,
     "annotations.templatetags": FACES,
     "annotations.management": FACES,

@@ -24,6 +24,27 @@ def first_revisions(apps, schema_editor):
         )
 
 
+EDITOR_VIEWS = ["view_articlerevision", "view_job", "view_jobitem"]
+
+
+def grant_editor_views(apps, schema_editor):
+    """Editors see the revisions and the background jobs in the desk."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("annotations")
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(
+        content_type__app_label="annotations", codename__in=EDITOR_VIEWS
+    )
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        editors.permissions.add(*perms)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -177,4 +198,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('job', 'position'), name='job_item_position_unique'),
         ),
         migrations.RunPython(first_revisions, migrations.RunPython.noop),
+        migrations.RunPython(grant_editor_views, migrations.RunPython.noop),
     ]
