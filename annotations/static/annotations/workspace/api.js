@@ -4,8 +4,8 @@
 
 let settings = null;
 
-export function configureApi({ csrfToken, claimsUrl, claimUrl, transitionsUrl }) {
-  settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl };
+export function configureApi({ csrfToken, claimsUrl, claimUrl, transitionsUrl, anchorUrl }) {
+  settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl, anchorUrl };
 }
 
 const claimUrl = (id) => settings.claimUrl.replace("{id}", String(id));
@@ -49,6 +49,9 @@ export const deleteClaim = (id, etag) => request("DELETE", claimUrl(id), { ifMat
 
 export const transitionClaim = (id, action, comment, etag) =>
   request("POST", transitionsUrl(id), { body: { action, comment }, ifMatch: etag });
+
+export const anchorClaim = (id, body, etag) =>
+  request("POST", settings.anchorUrl.replace("{id}", String(id)), { body, ifMatch: etag });
 
 /** A 409 or 412 whose body holds the claim as it now is ({detail, current}). */
 export const staleCurrent = ({ status, data }) =>
