@@ -31,7 +31,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotations import access, claims, desk, jobs, workflow
-from annotations.admin_web import RevisionInline, import_urls_view, revision_diff_view
+from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
 from annotations.forms import ArticleUploadForm
 from annotations.importers import (
     FAILED,
@@ -266,9 +266,8 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["assignee"]
     readonly_fields = [
         "origin", "content_hash", "imported_at", "imported_by", "raw_text",
-        "fetched_url", "fetched_at", "checked_at", "revised_at",
+        "fetched_url", "fetched_at", "checked_at", "revised_at", "revisions",
     ]  # fmt: skip
-    inlines = [RevisionInline]
     fieldsets = [
         (
             None,
@@ -280,6 +279,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "From the web",
             {"fields": ["monitored", "fetched_url", "fetched_at", "checked_at", "revised_at"]},
         ),
+        ("Revisions", {"fields": ["revisions"]}),
         (
             "As imported",
             {
@@ -330,6 +330,10 @@ class ArticleAdmin(admin.ModelAdmin):
             workflow.article_mark_done(article=article, user=request.user)
 
         apply_each(request, queryset, step, noun="article", done="marked done")
+
+    @admin.display(description="revisions")
+    def revisions(self, article: Article) -> str:
+        return revision_list(article)
 
     @admin.action(permissions=["review"], description="Refresh selected articles from source")
     def refresh_from_source(self, request: HttpRequest, queryset: QuerySet):

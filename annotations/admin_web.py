@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from annotations import access, jobs
 from annotations.models import Article, ArticleRevision, Job, JobItem
@@ -113,34 +113,41 @@ def revision_diff_view(
     return TemplateResponse(request, "admin/annotations/article/revision_diff.html", context)
 
 
-class RevisionInline(admin.TabularInline):
-    """Every text the article has had, newest first, each with a link to what changed."""
+def revision_list(article: Article) -> str:
+    """Every text the article has had, newest first, each with a link to what changed.
 
-    model = ArticleRevision
-    verbose_name_plural = "revisions"
-    fields = ["number", "created_at", "created_by", "fetched_url", "changes"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-number"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="what changed")
-    def changes(self, revision: ArticleRevision) -> str:
+    A read-only field rather than an inline: the article's form then posts no formset.
+    """
+    rows = []
+    for revision in article.revisions.select_related("created_by").order_by("-number"):
         if revision.number == 1:
-            return "first import"
-        url = reverse(
-            "admin:annotations_article_revision_diff", args=[revision.article_id, revision.number]
+            change = "first import"
+        else:
+            url = reverse(
+                "admin:annotations_article_revision_diff", args=[article.pk, revision.number]
+            )
+            change = format_html(
+                '<a href="{}">compare with revision {}</a>', url, revision.number - 1
+            )
+        rows.append(
+            (
+                revision.number,
+                revision.created_at.strftime("%Y-%m-%d %H:%M"),
+                revision.created_by or "–",
+                revision.fetched_url or "–",
+                change,
+            )
         )
-        return format_html('<a href="{}">compare with revision {}</a>', url, revision.number - 1)
+    if not rows:
+        return "–"
+    body = format_html_join(
+        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows
+    )
+    return format_html(
+        '<table id="revisions"><thead><tr><th>revision</th><th>when</th><th>by</th>'
+        "<th>read from</th><th>what changed</th></tr></thead><tbody>{}</tbody></table>",
+        body,
+    )
 
 
 class JobItemInline(admin.TabularInline):
