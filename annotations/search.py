@@ -369,6 +369,12 @@ _STATISTICS: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
 _STATISTICS_AT = -STATISTICS_FOR
 
 
+def forget_statistics() -> None:
+    """Read the planner's statistics again at the next question (after an ANALYZE)."""
+    global _STATISTICS_AT
+    _STATISTICS_AT = -STATISTICS_FOR
+
+
 def _statistics() -> tuple[float, dict[str, float], float]:
     """(claims, share of claims holding each most common stem, the share to assume for
     any other stem), from pg_class and pg_stats; nothing known before ANALYZE."""

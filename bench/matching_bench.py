@@ -151,8 +151,13 @@ def run(total: int) -> dict:
     if batch:
         Claim.objects.bulk_create(batch)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        # As autovacuum does after such a load: statistics, and the GIN indexes' pending
+        # lists merged (a fresh bulk insert leaves every search scanning them).
+        cursor.execute("VACUUM ANALYZE annotations_claim")
+    search.forget_statistics()  # a server reads them again within STATISTICS_FOR seconds
     questions = [p for _, p in PAIRS] + [p.lower() for _, p in PAIRS[:24]]
+    for question in questions:  # a running server has read its indexes once already
+        search.similar(question, limit=5, engine="lexical")
     times = []
     for question in questions:
         start = time.perf_counter()
