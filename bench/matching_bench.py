@@ -89,7 +89,8 @@ def markdown(result: dict) -> str:
         f"Similar-claims query (lexical engine, in-process) with {latency['claims']:,} claims "
         f"on {result['database']}: median {latency['median_ms']} ms, p95 "
         f"{latency['p95_ms']} ms over {latency['questions']} questions (target p95 < 50 ms: "
-        f"{ok}).",
+        f"{ok}). Load average while measuring: {result.get('load', '?')} on "
+        f"{os.cpu_count()} cores (other work shares the machine; the figure scales with it).",
         "",
     ]
     return "\n".join(lines)
@@ -165,6 +166,7 @@ def run(total: int) -> dict:
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
+    result["load"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     result["latency"] = {
         "claims": Claim.objects.count(),
         "questions": len(times),
