@@ -287,6 +287,21 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         return ", ".join(parts) or "–"
 
+    def save_model(self, request, obj, form, change):
+        """An assignment made on the form goes through ``workflow.article_assign``, which
+        checks who may assign and tells the assignee."""
+        reassigned = "assignee" in form.changed_data
+        if reassigned:
+            obj.assignee_id = form.initial.get("assignee")
+        super().save_model(request, obj, form, change)
+        if reassigned:
+            try:
+                workflow.article_assign(
+                    article=obj, user=request.user, assignee=form.cleaned_data["assignee"]
+                )
+            except workflow.TransitionError as exc:
+                raise PermissionDenied(exc.message) from None
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.claims.exists():

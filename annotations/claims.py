@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotations import notifications
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
 from annotations.sanitize import sanitize_html
@@ -177,7 +178,7 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
         return
     published = claim.status == Claim.Status.APPROVED
     when = "after approval" if published else "in review"
-    ClaimEvent.objects.record(
+    event = ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.EDIT,
@@ -185,6 +186,7 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
         changes=changes,
         correction_of=(before["verdict"] or "") if published and "verdict" in changes else None,
     )
+    notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
 
 
 def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]]) -> None:

@@ -31,6 +31,7 @@ LAYERS = {
     "annotations.claims": RULES,
     "annotations.importers": RULES,
     "annotations.desk": RULES,
+    "annotations.notifications": RULES,
     "annotations.demo": RULES,
     "annotations.publishing": PUBLISHING,
     "annotations.views": FACES,
