@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -112,8 +111,14 @@ def _notify(*, recipient, kind: str, actor, claim=None, article=None, comment: s
         article=article if article is not None else getattr(claim, "article", None),
         comment=(comment or "").strip(),
     )
-    # robust: the step is committed; a mail server that is down must not turn it into an error.
-    transaction.on_commit(partial(schedule_delivery, notification.pk), robust=True)
+    pk = notification.pk
+
+    def send_after_commit() -> None:
+        schedule_delivery(pk)
+
+    # robust: the step is committed; a mail server that is down must not turn it into an
+    # error (Django logs it). A function, not a partial: Django logs its __qualname__.
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 def schedule_delivery(notification_id: int) -> None:
