@@ -80,9 +80,7 @@ def test_a_reviewers_work(client, reviewer, day):
     assert '<span class="badge">3<span class="visually-hidden"> waiting</span>' in html
 
 
-def test_an_editors_work_lists_claims_waiting_for_their_decision_oldest_first(
-    client, editor, day
-):
+def test_an_editors_work_lists_claims_waiting_for_their_decision_oldest_first(client, editor, day):
     client.force_login(editor)
     response = client.get(HOME)
     work = response.context["work"]

@@ -69,7 +69,8 @@ def test_a_claim_assignment_tells_the_editor_asked_to_review(
         ("approve", "", K.APPROVED, "Approved: Exports doubled."),
         ("approve", "Nicely sourced.", K.APPROVED, "Approved: Exports doubled."),
         ("reject", "Not checkable.", K.REJECTED, "Rejected: Exports doubled."),
-        ("request_changes", "Add the year.", K.CHANGES_REQUESTED, "Changes requested: Exports doubled."),
+        ("request_changes", "Add the year.", K.CHANGES_REQUESTED,
+         "Changes requested: Exports doubled."),
     ],
 )  # fmt: skip
 def test_a_decision_tells_the_author_with_the_editors_comment(
@@ -198,10 +199,13 @@ def test_the_email_waits_for_the_commit_and_a_rollback_sends_nothing(
     assert len(mail.outbox) == 1
 
     other = factories.make_submitted(article, reviewer, n=1)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            workflow.claim_transition(claim=other, user=editor, action="approve")
-            raise RuntimeError("something later in the request failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        workflow.claim_transition(claim=other, user=editor, action="approve")
+        raise RuntimeError("something later in the request failed")
     assert Notification.objects.filter(claim=other).count() == 0
     assert len(mail.outbox) == 1
 
