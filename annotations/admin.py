@@ -897,7 +897,8 @@ class ClaimAdmin(admin.ModelAdmin):
             "action": request.POST.get("action", ""),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/annotations/claim/approve_confirmation.html", context)
+        template = "admin/annotations/claim/approve_confirmation.html"
+        return TemplateResponse(request, template, context)
 
     @admin.action(permissions=["review"], description="Reject selected claims…")
     def reject(self, request: HttpRequest, queryset: QuerySet):

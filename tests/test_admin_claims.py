@@ -268,9 +268,7 @@ def test_nothing_to_publish_offers_no_publish_button(client, editor, desk):
     assert "Back to the list" in html
 
 
-def test_bulk_approve_publishes_only_the_version_that_was_confirmed(
-    client, editor, editor2, desk
-):
+def test_bulk_approve_publishes_only_the_version_that_was_confirmed(client, editor, editor2, desk):
     chosen = [desk["mine_to_review"], desk["assigned_to_editor"]]
     client.force_login(editor)
     data = confirmed(bulk(client, "approve", chosen))

@@ -70,9 +70,7 @@ def test_approve_and_next_walks_the_filtered_list_in_its_order(client, editor, q
     response = decide_and_next(client, queue["first"], filters, "approve")
     assert response["Location"] == change_url(queue["second"], filters)
     first = queue["first"]
-    assert texts(response) == [
-        f"Claim #{first.pk} “First” approved. {desk_admin.NEXT_IN_LIST}"
-    ]
+    assert texts(response) == [f"Claim #{first.pk} “First” approved. {desk_admin.NEXT_IN_LIST}"]
     # The approved claim left the list and was changed last, yet the loop goes on.
     response = decide_and_next(
         client, queue["second"], filters, "request_changes", "Name the quarter."
@@ -87,9 +85,7 @@ def test_approve_and_next_walks_the_filtered_list_in_its_order(client, editor, q
     assert statuses["Other article"] == S.SUBMITTED  # not in this list
 
 
-def test_after_the_last_claim_the_editor_is_back_at_the_list_with_a_message(
-    client, editor, queue
-):
+def test_after_the_last_claim_the_editor_is_back_at_the_list_with_a_message(client, editor, queue):
     client.force_login(editor)
     response = decide_and_next(client, queue["last"], queue["filters"], "approve")
     assert response["Location"] == CHANGELIST + "?" + queue["filters"]
@@ -99,9 +95,7 @@ def test_after_the_last_claim_the_editor_is_back_at_the_list_with_a_message(
     ]
 
 
-def test_a_claim_someone_else_decided_meanwhile_is_passed_over(
-    client, editor, editor2, queue
-):
+def test_a_claim_someone_else_decided_meanwhile_is_passed_over(client, editor, editor2, queue):
     client.force_login(editor)
     workflow.claim_transition(claim=queue["second"], user=editor2, action="approve")
     response = decide_and_next(client, queue["first"], queue["filters"], "approve")
@@ -210,9 +204,9 @@ def test_the_list_shows_the_quote_and_the_start_of_the_rationale_as_text(
     claim = factories.make_submitted(seed_articles["000"], reviewer, rationale=long)
     client.force_login(editor)
     html = client.get(CHANGELIST).content.decode()
-    assert f"<td class=\"field-quote\">“{claim.exact}”</td>" in html
-    assert '<td class="field-rationale_start">Because the record says &amp;amp; shows so.' not in html
-    assert '<td class="field-rationale_start">Because the record says &amp; shows so. More.' in html
+    assert f'<td class="field-quote">“{claim.exact}”</td>' in html
+    cell = '<td class="field-rationale_start">'
+    assert cell + "Because the record says &amp; shows so. More." in html  # escaped once
     assert "&lt;em&gt;" not in html and "<em>record" not in html
-    cell = html.split('<td class="field-rationale_start">')[1].split("</td>")[0]
+    cell = html.split(cell)[1].split("</td>")[0]
     assert cell.endswith("…") and len(cell.replace("&amp;", "&")) == 100

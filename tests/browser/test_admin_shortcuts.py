@@ -38,9 +38,10 @@ def test_an_editor_works_through_a_list_with_the_keyboard(page, reviewer, editor
 
     page.keyboard.press("a")
     on("Second")
-    assert "“First” approved. This is the next claim in the list." in page.locator(
-        "ul.messagelist"
-    ).inner_text()
+    assert (
+        "“First” approved. This is the next claim in the list."
+        in page.locator("ul.messagelist").inner_text()
+    )
 
     # A key typed into a text box stays text.
     page.fill("#id_claim", "Second, reworded")
