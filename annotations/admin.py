@@ -8,6 +8,7 @@ rules; the admin reports what they answered.
 from __future__ import annotations
 
 import copy
+import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -22,6 +23,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -35,7 +37,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from annotations import access, claims, desk, workflow
+from annotations import access, claims, desk, desk_charts, workflow
 from annotations.forms import ArticleUploadForm
 from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
@@ -62,6 +64,8 @@ STALE_CONFIRMATION = (
     "This claim changed after the confirmation page listed it, so it was not approved: "
     "select it again to see it as it is now."
 )
+
+UNKNOWN_CHART = "There is no chart called {slug!r}; the desk's charts are: {charts}."
 
 S = Claim.Status
 
@@ -753,7 +757,28 @@ class ClaimAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.next_view),
             name="annotations_claim_next",
         )
-        return [transition, following, *super().get_urls()]
+        chart_csv = path(
+            "charts/<slug:slug>.csv",
+            self.admin_site.admin_view(self.chart_csv_view),
+            name="annotations_claim_chart_csv",
+        )
+        return [transition, following, chart_csv, *super().get_urls()]
+
+    def chart_csv_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """The numbers of one of the index's charts, as the table beside it shows them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        chart = desk_charts.chart(slug)
+        if chart is None:
+            names = ", ".join(desk_charts.CHARTS)
+            raise Http404(UNKNOWN_CHART.format(slug=slug[:40], charts=names))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="desk-{chart.slug}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(chart.header)
+        for row in chart.rows:
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+        return response
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """One button on the change page: apply it to the version the page was loaded with.
@@ -960,6 +985,14 @@ def first_still_listed(queue: QuerySet, candidates: list[int], window: int = 100
             if pk in still:
                 return pk
     return None
+
+
+def spreadsheet_safe(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (a person named "=SUM(…)")."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def source_items(formset) -> list[dict]:
