@@ -557,7 +557,7 @@ def describe_changes(event: ClaimEvent) -> str:
 class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = [
-        "__str__", "quote", "rationale_start", "status", "verdict", "article_title", "author",
+        "__str__", "quote_and_rationale", "status", "verdict", "article_title", "author",
         "assignee", "age",
     ]  # fmt: skip
     list_filter = [
@@ -624,14 +624,15 @@ class ClaimAdmin(admin.ModelAdmin):
     def article_title(self, claim: Claim) -> str:
         return Truncator(claim.article.title).chars(60)
 
-    @admin.display(description="quote")
-    def quote(self, claim: Claim) -> str:
-        return f"“{Truncator(claim.exact).chars(80)}”"
-
-    @admin.display(description="rationale")
-    def rationale_start(self, claim: Claim) -> str:
-        """The first words of the rationale as text: the list never shows its markup."""
-        return Truncator(" ".join(html_to_text(claim.rationale).split())).chars(100) or "–"
+    @admin.display(description="quote and rationale")
+    def quote_and_rationale(self, claim: Claim) -> str:
+        """The words quoted, then the first words of the rationale as text (never its markup)."""
+        rationale = Truncator(" ".join(html_to_text(claim.rationale).split())).chars(100)
+        return format_html(
+            '<q class="claim-quote">{}</q><br><span class="rationale-start">{}</span>',
+            Truncator(claim.exact).chars(80),
+            rationale or "–",
+        )
 
     @admin.display(description="age", ordering=Coalesce("submitted_at", "created_at"))
     def age(self, claim: Claim) -> str:
@@ -910,7 +911,7 @@ class ClaimAdmin(admin.ModelAdmin):
             try:
                 workflow.check_transition(who, claim, "approve")
             except workflow.TransitionError as exc:
-                refused.append((claim, exc.message))
+                refused.append((claim, short(claim), exc.message))
             else:
                 publish.append((claim, Truncator(html_to_text(claim.rationale)).chars(300)))
         context = {

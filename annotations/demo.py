@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from annotations.claims import claim_create
 from annotations.models import Article, Claim, Verdict
-from annotations.workflow import claim_transition
+from annotations.workflow import article_assign, claim_transition
 
 # (seed file prefix, quoted words, verdict, rationale, sources, final state)
 DEMO_CLAIMS = [
@@ -65,4 +65,8 @@ def create_demo_claims(*, reviewer, editor) -> int:
                 comment="ASML is not a foundry: say what it does make, and cite it.",
             )
         made += 1
+    # Something in the reviewer's inbox (My work) besides their claims.
+    assigned = Article.objects.filter(origin__startswith="003_").first()
+    if assigned is not None:
+        article_assign(article=assigned, user=editor, assignee=reviewer)
     return made

@@ -23,6 +23,7 @@ PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 ROW = 22  # height of one person's row in a horizontal chart
 NAME_WIDTH = 120
 GRID = "#b9bfc6"
+LABEL_WIDTH = 42  # room one label below the axis needs; fewer are shown when they would touch
 TEXT = {"fill": "currentColor"}
 
 
@@ -121,7 +122,7 @@ def _y_axis(ticks: list[float]) -> list[str]:
 
 
 def _x_labels(categories: list[str], band: float) -> list[str]:
-    every = max(1, math.ceil(len(categories) * 34 / (WIDTH - LEFT - RIGHT)))
+    every = max(1, math.ceil(len(categories) * LABEL_WIDTH / (WIDTH - LEFT - RIGHT)))
     return [
         element(
             "text",

@@ -116,8 +116,7 @@ def test_the_changelist_shows_status_verdict_article_people_and_age(client, edit
     assert columns == [
         "action_checkbox",
         "__str__",
-        "quote",
-        "rationale_start",
+        "quote_and_rationale",
         "status",
         "verdict",
         "article_title",
@@ -225,7 +224,7 @@ def test_bulk_approve_lists_what_will_be_published_and_why_the_others_will_not(
     )
     four_eyes = workflow.FOUR_EYES.format(label="approve")
     wrong_state = workflow.WRONG_STATE.format(state="draft", done="approved", allowed="submitted")
-    assert dict((c.pk, why) for c, why in response.context["refused"]) == {
+    assert {c.pk: why for c, _, why in response.context["refused"]} == {
         desk["editors_own"].pk: four_eyes,
         desk["draft"].pk: wrong_state,
     }

@@ -204,9 +204,23 @@ def test_the_list_shows_the_quote_and_the_start_of_the_rationale_as_text(
     claim = factories.make_submitted(seed_articles["000"], reviewer, rationale=long)
     client.force_login(editor)
     html = client.get(CHANGELIST).content.decode()
-    assert f'<td class="field-quote">“{claim.exact}”</td>' in html
-    cell = '<td class="field-rationale_start">'
-    assert cell + "Because the record says &amp; shows so. More." in html  # escaped once
+    cell = html.split('<td class="field-quote_and_rationale">')[1].split("</td>")[0]
+    quote, rationale = cell.split("<br>")
+    assert quote == f'<q class="claim-quote">{claim.exact}</q>'
+    assert rationale.startswith(
+        '<span class="rationale-start">Because the record says &amp; shows so. More. More.'
+    )  # the markup gone, the text escaped once
+    text = rationale.removeprefix('<span class="rationale-start">').removesuffix("</span>")
+    assert text.endswith("…") and len(text.replace("&amp;", "&")) == 100
     assert "&lt;em&gt;" not in html and "<em>record" not in html
-    cell = html.split(cell)[1].split("</td>")[0]
-    assert cell.endswith("…") and len(cell.replace("&amp;", "&")) == 100
+
+
+def test_markup_in_a_quote_or_rationale_is_shown_as_text(client, editor, reviewer, seed_articles):
+    claim = factories.make_submitted(
+        seed_articles["000"], reviewer, rationale="<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+    client.force_login(editor)
+    html = client.get(CHANGELIST).content.decode()
+    assert "<script>alert(1)" not in html
+    assert '<span class="rationale-start">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
+    assert claim.pk
