@@ -1051,7 +1051,7 @@ class ClaimEventAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment or change")
     def note(self, event: ClaimEvent) -> str:
-        return Truncator(event.comment or describe_changes(event) or "–").chars(80)
+        return event.comment or describe_changes(event) or "–"  # wraps; the reason is the point
 
     def has_add_permission(self, request):
         return False

@@ -39,6 +39,7 @@ from annotations.publishing.scale import verdict_scale
 from annotations.publishing.uris import Links
 from annotations.publishing.workspace import (
     WorkspaceBuilder,
+    appearing_in,
     in_text_order,
     lean_claims,
     workspace_rows,
@@ -181,8 +182,7 @@ class ArticleClaimsView(WorkspaceView):
         if not expand:
             slugs = dict(Verdict.objects.values_list("id", "slug"))
             return Response(lean_claims(request.user, article.pk, slugs))
-        visible = Claim.objects.filter(article=article).visible_to(request.user)
-        rows = list(workspace_rows(in_text_order(visible)))
+        rows = list(workspace_rows(in_text_order(appearing_in(article.pk, request.user))))
         return Response(self.builder().build(rows, expand))
 
     @extend_schema(
