@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0002_default_scale_and_groups'),
+        ('annotations', '0004_claim_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
