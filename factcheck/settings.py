@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "annotations.models.Claim.Status",
         "AppearanceStateEnum": "annotations.models.Appearance.State",
         "AnchorStateEnum": "annotations.models.Appearance.Anchor",
+        "ClaimantKindEnum": "annotations.models.Claimant.Kind",
+        "EventKindEnum": "annotations.models.ClaimEvent.Kind",
     },
 }
 

@@ -270,6 +270,28 @@ class SourceInputSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"required": False}}
 
 
+class ClaimantInputSerializer(serializers.Serializer):
+    """A claimant: an existing one by ``id``, or by name (found whatever the spelling or
+    case, made if new)."""
+
+    id = serializers.IntegerField(required=False, min_value=1)
+    name = serializers.CharField(required=False, max_length=200)
+    kind = serializers.ChoiceField(choices=Claimant.Kind.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    same_as = serializers.ListField(
+        child=serializers.CharField(max_length=1000, validators=[http_url_validator]),
+        required=False,
+        max_length=10,
+    )
+
+    def validate(self, data):
+        if "id" not in data and not data.get("name", "").strip():
+            raise serializers.ValidationError(
+                {"name": "Give the claimant's name, or the id of an existing claimant."}
+            )
+        return data
+
+
 class ClaimWriteSerializer(serializers.Serializer):
     """What the workspace sends to create or change a claim."""
 
@@ -290,6 +312,14 @@ class ClaimWriteSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=50_000, trim_whitespace=False
     )
     sources = SourceInputSerializer(many=True, required=False, max_length=MAX_SOURCES)
+    claimant = ClaimantInputSerializer(required=False, allow_null=True)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    article = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="When moving a claim (start/end): the article whose appearance moves "
+        "(default: the claim's first appearance).",
+    )
     version = serializers.IntegerField(
         required=False, help_text="The version you read (or send If-Match)."
     )
@@ -300,6 +330,41 @@ class ClaimWriteSerializer(serializers.Serializer):
                 {"end": "Send start and end together when you move a claim."}
             )
         return data
+
+
+class ClaimantOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = ["id", "name", "kind", "description", "same_as"]
+
+
+class AttachSerializer(serializers.Serializer):
+    """Where else the claim is made: a span of another article."""
+
+    article = serializers.IntegerField(min_value=1)
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=1000, help_text="The wording to match.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=5)
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.CharField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices)
+    verdict = serializers.CharField(allow_null=True, help_text="The verdict's label.")
+    claimant = serializers.CharField(allow_null=True, help_text="The claimant's name.")
+    score = serializers.FloatField(help_text="0 to 1, higher is closer.")
+    appearances = serializers.IntegerField(help_text="How many articles it appears in.")
+    url = serializers.CharField(allow_null=True, help_text="Its public page, once published.")
+
+
+class SimilarAnswerSerializer(serializers.Serializer):
+    results = SimilarClaimSerializer(many=True)
 
 
 class TransitionSerializer(serializers.Serializer):

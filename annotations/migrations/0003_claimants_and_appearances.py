@@ -54,72 +54,223 @@ def forget_appearances(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0002_default_scale_and_groups'),
+        ("annotations", "0002_default_scale_and_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='claim_date',
-            field=models.DateField(blank=True, help_text="When it was said (may differ from the article's date).", null=True),
+            model_name="claim",
+            name="claim_date",
+            field=models.DateField(
+                blank=True,
+                help_text="When it was said (may differ from the article's date).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='The claim this one turned out to be the same as.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged', to='annotations.claim'),
+            model_name="claim",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The claim this one turned out to be the same as.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged",
+                to="annotations.claim",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimevent',
-            name='kind',
-            field=models.CharField(choices=[('transition', 'Transition'), ('edit', 'Edit'), ('assignment', 'Assignment'), ('appearance', 'Appearance')], max_length=12),
+            model_name="claimevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("transition", "Transition"),
+                    ("edit", "Edit"),
+                    ("assignment", "Assignment"),
+                    ("appearance", "Appearance"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='Claimant',
+            name="Claimant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('key', models.CharField(editable=False, help_text='The name, case and accents aside.', max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=12)),
-                ('description', models.CharField(blank=True, help_text='e.g. CEO of Nvidia', max_length=300, verbose_name='role or description')),
-                ('same_as', models.JSONField(blank=True, default=list, help_text='Pages that identify them: Wikipedia, Wikidata… (http or https).', validators=[annotations.models.validate_same_as], verbose_name='sameAs links')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='annotations.claimant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "key",
+                    models.CharField(
+                        editable=False,
+                        help_text="The name, case and accents aside.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. CEO of Nvidia",
+                        max_length=300,
+                        verbose_name="role or description",
+                    ),
+                ),
+                (
+                    "same_as",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Pages that identify them: Wikipedia, Wikidata… (http or https).",
+                        validators=[annotations.models.validate_same_as],
+                        verbose_name="sameAs links",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="annotations.claimant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claimant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='annotations.claimant'),
+            model_name="claim",
+            name="claimant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="annotations.claimant",
+            ),
         ),
         migrations.CreateModel(
-            name='Appearance',
+            name="Appearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField(help_text='Code-point offset into the article body.')),
-                ('end', models.PositiveIntegerField(help_text='Code-point offset, exclusive.')),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=32)),
-                ('suffix', models.CharField(blank=True, max_length=32)),
-                ('primary', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('confirmed', 'Confirmed')], default='confirmed', max_length=10)),
-                ('anchor_state', models.CharField(choices=[('anchored', 'Anchored'), ('fuzzy', 'Re-anchored approximately'), ('orphaned', 'Not found in the current text')], default='anchored', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='annotations.article')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='annotations.claim')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='confirmed_appearances', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposed_appearances', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        help_text="Code-point offset into the article body."
+                    ),
+                ),
+                ("end", models.PositiveIntegerField(help_text="Code-point offset, exclusive.")),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=32)),
+                ("suffix", models.CharField(blank=True, max_length=32)),
+                ("primary", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("proposed", "Proposed"), ("confirmed", "Confirmed")],
+                        default="confirmed",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "anchor_state",
+                    models.CharField(
+                        choices=[
+                            ("anchored", "Anchored"),
+                            ("fuzzy", "Re-anchored approximately"),
+                            ("orphaned", "Not found in the current text"),
+                        ],
+                        default="anchored",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="confirmed_appearances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposed_appearances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', '-primary', 'id'],
-                'indexes': [models.Index(fields=['article', 'start', 'end'], name='appearance_text_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='appearance_start_before_end'), models.UniqueConstraint(fields=('claim', 'article'), name='appearance_once_per_article'), models.UniqueConstraint(condition=models.Q(('primary', True)), fields=('claim',), name='appearance_one_primary')],
+                "ordering": ["claim_id", "-primary", "id"],
+                "indexes": [
+                    models.Index(fields=["article", "start", "end"], name="appearance_text_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="appearance_start_before_end",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("claim", "article"), name="appearance_once_per_article"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("primary", True)),
+                        fields=("claim",),
+                        name="appearance_one_primary",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(first_appearances, forget_appearances),

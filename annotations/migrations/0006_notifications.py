@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0004_claim_search'),
+        ('annotations', '0005_claimant_and_appearance_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
