@@ -104,10 +104,6 @@ def week_bounds(start: datetime, weeks: int) -> list[datetime]:
     ]
 
 
-def week_index(moment: datetime, start: datetime) -> int:
-    return (timezone.localtime(moment).date() - start.date()).days // 7
-
-
 def week_labels(start: datetime, weeks: int) -> list[str]:
     return [(start.date() + timedelta(weeks=i)).isoformat() for i in range(weeks)]
 
@@ -201,8 +197,8 @@ def waiting_age(now: datetime | None = None) -> Chart:
 
 def time_to_decision(weeks: int = WEEKS, now: datetime | None = None) -> Chart:
     """Hours from a claim's submission to the editor's answer (approve, reject or request
-    changes): median and 90th percentile per week of the answer. One query reading two
-    timestamps per answer in the window; the percentiles in Python."""
+    changes): median and 90th percentile per week of the answer. One query returning a
+    week and a wait per answer in the window; the percentiles in Python."""
     start = window_start(weeks, now)
     submitted = (
         ClaimEvent.objects.filter(
