@@ -351,3 +351,9 @@ def test_the_preferences_page_turns_email_off_per_kind(client, reviewer):
     assert NotificationPreference.objects.filter(user=reviewer).count() == len(K.values)
     client.post(url, {kind: "on" for kind in K.values})
     assert notifications.muted_kinds(reviewer) == set()
+
+
+def test_a_claim_with_line_breaks_makes_a_one_line_subject(committed, article, reviewer, editor):
+    claim = factories.make_submitted(article, reviewer, text="Exports\r\ndoubled\nBcc: x@evil.org")
+    committed(workflow.claim_transition, claim=claim, user=editor, action="approve")
+    assert only_email().subject == "[Fact-check desk] Approved: Exports doubled Bcc: x@evil.org"
