@@ -3,8 +3,9 @@
 The one place notifications are made. ``workflow.py`` calls it for transitions and
 assignments and ``claims.py`` for recorded edits, inside their transactions, so a
 notification exists exactly when the step it tells of was committed. The email goes
-after the commit, through ``deliver`` (a background job where one is configured), and
-goes once: ``emailed_at`` is claimed before sending.
+after the commit, by a background job (``jobs.deliver_notification``, inline when no
+broker is configured) calling ``deliver``, and goes once: ``emailed_at`` is claimed
+before sending.
 
 Who hears: the author of a claim for decisions on it (approved, rejected, changes
 requested, retracted) and for comments or changes by someone else; the assignee for an
@@ -122,8 +123,11 @@ def _notify(*, recipient, kind: str, actor, claim=None, article=None, comment: s
 
 
 def schedule_delivery(notification_id: int) -> None:
-    """Send the email now: where a job queue is configured, this enqueues ``deliver``."""
-    deliver(notification_id)
+    """Hand the email to a background job (``jobs.deliver_notification``): a worker sends
+    it where a broker is configured, else it is sent here and now."""
+    from annotations import jobs  # jobs imports this module: import it when first needed
+
+    jobs.deliver_notification.delay(notification_id)
 
 
 # -- the email --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ LAYERS = {
     "annotations.spans": GROUND,
     "annotations.search": GROUND,
     "annotations.thesaurus": GROUND,
+    "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
     "annotations.serialization": GROUND,
     "annotations.jsonld": GROUND,
@@ -35,6 +36,10 @@ LAYERS = {
     "annotations.appearances": RULES,
     "annotations.claimants": RULES,
     "annotations.importers": RULES,
+    "annotations.extraction": RULES,
+    "annotations.fetching": RULES,
+    "annotations.revisions": RULES,
+    "annotations.jobs": RULES,
     "annotations.desk": RULES,
     "annotations.notifications": RULES,
     "annotations.desk_charts": RULES,
@@ -47,9 +52,11 @@ LAYERS = {
     "annotations.published_urls": FACES,
     "annotations.admin": FACES,
     "annotations.svg_charts": FACES,
+    "annotations.admin_web": FACES,
     "annotations.api": FACES,
     "annotations.templatetags": FACES,
     "annotations.management": FACES,
+    "annotations.tasks": FACES,
 }
 NO_HTTP_FRAMEWORK = ("rest_framework", "drf_spectacular")
 
