@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0007_anchor_choices'),
+        ('annotations', '0008_claim_embeddings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
