@@ -7,21 +7,28 @@ rules; the admin reports what they answered.
 
 from __future__ import annotations
 
+import copy
+import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -30,7 +37,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from annotations import access, appearances, claimants, claims, desk, jobs, workflow
+from annotations import access, appearances, claimants, claims, desk, desk_charts, jobs, workflow
 from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
 from annotations.forms import ArticleUploadForm
 from annotations.importers import (
@@ -42,7 +49,9 @@ from annotations.importers import (
     importable,
 )
 from annotations.models import Appearance, Article, Claim, Claimant, ClaimEvent, Source, Verdict
+from annotations.sanitize import html_to_text
 from annotations.spans import CONTEXT_CHARS
+from factcheck.middleware import query_problem
 
 STALE_ADMIN = (
     "This claim changed since you loaded it (someone else acted on it first). "
@@ -54,6 +63,19 @@ STALE_FORM = (
     "This claim changed since you loaded it (someone else saved or moved it first). "
     "Reload the page to see the current version, then make your change again."
 )
+
+QUEUE_DONE = "That was the last claim in this list: here is the list again."
+QUEUE_UNREADABLE = (
+    "The list you came from could not be read again (its filters changed or are not "
+    "valid), so here is the whole list: choose the next claim there."
+)
+NEXT_IN_LIST = "This is the next claim in the list."
+STALE_CONFIRMATION = (
+    "This claim changed after the confirmation page listed it, so it was not approved: "
+    "select it again to see it as it is now."
+)
+
+UNKNOWN_CHART = "There is no chart called {slug!r}; the desk's charts are: {charts}."
 
 S = Claim.Status
 
@@ -318,6 +340,21 @@ class ArticleAdmin(admin.ModelAdmin):
             if getattr(article, f"claims_{status.value}", 0)
         ]
         return ", ".join(parts) or "–"
+
+    def save_model(self, request, obj, form, change):
+        """An assignment made on the form goes through ``workflow.article_assign``, which
+        checks who may assign and tells the assignee."""
+        reassigned = "assignee" in form.changed_data
+        if reassigned:
+            obj.assignee_id = form.initial.get("assignee")
+        super().save_model(request, obj, form, change)
+        if reassigned:
+            try:
+                workflow.article_assign(
+                    article=obj, user=request.user, assignee=form.cleaned_data["assignee"]
+                )
+            except workflow.TransitionError as exc:
+                raise PermissionDenied(exc.message) from None
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -656,7 +693,8 @@ class TextChangedFilter(admin.SimpleListFilter):
 class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = [
-        "__str__", "status", "verdict", "article_title", "author", "assignee", "age", "anchor",
+        "__str__", "quote_and_rationale", "status", "verdict", "article_title", "author",
+        "assignee", "age", "anchor",
     ]  # fmt: skip
     list_filter = [
         WaitingForMeFilter,
@@ -741,6 +779,16 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description="article", ordering="article__title")
     def article_title(self, claim: Claim) -> str:
         return Truncator(claim.article.title).chars(60)
+
+    @admin.display(description="quote and rationale")
+    def quote_and_rationale(self, claim: Claim) -> str:
+        """The words quoted, then the first words of the rationale as text (never its markup)."""
+        rationale = Truncator(" ".join(html_to_text(claim.rationale).split())).chars(100)
+        return format_html(
+            '<q class="claim-quote">{}</q><br><span class="rationale-start">{}</span>',
+            Truncator(claim.exact).chars(80),
+            rationale or "–",
+        )
 
     @admin.display(description="quote on the text", ordering="anchor_state")
     def anchor(self, claim: Claim) -> str:
@@ -852,12 +900,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["transitions"] = workflow.allowed_actions(request.user, obj)
+            transitions = workflow.allowed_actions(request.user, obj)
+            context["transitions"] = transitions
+            context["next_actions"] = [
+                (t, NEXT_SHORTCUTS[t.action]) for t in transitions if t.action in NEXT_SHORTCUTS
+            ]
             context["transition_url"] = reverse("admin:annotations_claim_transition", args=[obj.pk])
+            context["next_url"] = reverse("admin:annotations_claim_next", args=[obj.pk])
+            context["skip_shortcut"] = SKIP_SHORTCUT
             context["version"] = obj.version
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # -- transition buttons on the change page
+    # -- transition buttons on the change page, and the editor's loop through a queue
 
     def get_urls(self):
         transition = path(
@@ -865,12 +919,38 @@ class ClaimAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.transition_view),
             name="annotations_claim_transition",
         )
+        following = path(
+            "<int:object_id>/next/",
+            self.admin_site.admin_view(self.next_view),
+            name="annotations_claim_next",
+        )
+        chart_csv = path(
+            "charts/<slug:slug>.csv",
+            self.admin_site.admin_view(self.chart_csv_view),
+            name="annotations_claim_chart_csv",
+        )
         appearance = path(
             "<int:object_id>/appearance/",
             self.admin_site.admin_view(self.appearance_view),
             name="annotations_claim_appearance",
         )
-        return [transition, appearance, *super().get_urls()]
+        return [transition, following, chart_csv, appearance, *super().get_urls()]
+
+    def chart_csv_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """The numbers of one of the index's charts, as the table beside it shows them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        chart = desk_charts.chart(slug)
+        if chart is None:
+            names = ", ".join(desk_charts.CHARTS)
+            raise Http404(UNKNOWN_CHART.format(slug=slug[:40], charts=names))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="desk-{chart.slug}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(chart.header)
+        for row in chart.rows:
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+        return response
 
     def appearance_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """A button on an appearance: confirm it, split it off, or remove it."""
@@ -899,7 +979,11 @@ class ClaimAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """One button on the change page: apply it to the version the page was loaded with."""
+        """One button on the change page: apply it to the version the page was loaded with.
+
+        The "… and next" buttons (``next_action``) then open the claim that followed this
+        one in the list the editor came from, or that list when it was the last.
+        """
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         claim = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -907,7 +991,11 @@ class ClaimAdmin(admin.ModelAdmin):
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1  # no version from the page: treat it as stale rather than guess
-        action = request.POST.get("action", "")
+        go_next = "next_action" in request.POST
+        action = request.POST.get("next_action" if go_next else "action", "")
+        # The list as the editor saw it, before this decision moves the claim in it.
+        queue = self.queue(request) if go_next else None
+        after = queue_after(queue, claim.pk) if queue is not None else []
         try:
             workflow.claim_transition(
                 claim=claim,
@@ -921,8 +1009,54 @@ class ClaimAdmin(admin.ModelAdmin):
         except workflow.TransitionError as exc:
             messages.error(request, exc.message)
         else:
+            if go_next:
+                done = f"Claim {short(claim)} {workflow.DONE[action]}."
+                return self.next_or_list(request, queue, after, done)
             messages.success(request, f"Claim {workflow.DONE[action]}.")
-        return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
+        return redirect(self.with_filters(request, self.change_url(claim.pk)))
+
+    def next_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Skip: the claim after this one in the list the editor came from."""
+        claim = get_object_or_404(self.get_queryset(request), pk=object_id)
+        queue = self.queue(request)
+        after = queue_after(queue, claim.pk) if queue is not None else []
+        return self.next_or_list(request, queue, after, None)
+
+    def queue(self, request: HttpRequest) -> QuerySet | None:
+        """The claims of the list the editor came from, filtered, searched and sorted as it
+        was (Django carries its query as ``_changelist_filters``); None if it cannot be read."""
+        listed = copy.copy(request)
+        listed.GET = QueryDict(request.GET.get("_changelist_filters", ""), mutable=True)
+        listed.GET.pop(PAGE_VAR, None)  # the whole list, not the page it was on
+        if query_problem(listed) is not None:
+            return None
+        try:
+            return self.get_changelist_instance(listed).queryset
+        except (IncorrectLookupParameters, SuspiciousOperation):
+            return None
+
+    def next_or_list(
+        self, request: HttpRequest, queue: QuerySet | None, after: list[int], done: str | None
+    ) -> HttpResponse:
+        following = first_still_listed(queue, after) if queue is not None else None
+        if following is not None:
+            if done:
+                messages.success(request, f"{done} {NEXT_IN_LIST}")
+            return redirect(self.with_filters(request, self.change_url(following)))
+        if done:
+            messages.success(request, done)
+        messages.info(request, QUEUE_DONE if queue is not None else QUEUE_UNREADABLE)
+        changelist = reverse("admin:annotations_claim_changelist")
+        return redirect(self.with_filters(request, changelist) if queue is not None else changelist)
+
+    def with_filters(self, request: HttpRequest, url: str) -> str:
+        """``url`` carrying the list's filters, as the admin's own links do."""
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return add_preserved_filters(context, url)
+
+    @staticmethod
+    def change_url(pk: int) -> str:
+        return reverse("admin:annotations_claim_change", args=[pk])
 
     # -- bulk actions
 
@@ -934,9 +1068,60 @@ class ClaimAdmin(admin.ModelAdmin):
             title="Assign claims to an editor for review", noun="claim",
         )  # fmt: skip
 
-    @admin.action(permissions=["review"], description="Approve selected claims")
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._transition_each(request, queryset, "approve")
+    @admin.action(permissions=["review"], description="Approve selected claims…")
+    def approve(self, request: HttpRequest, queryset: QuerySet):
+        """Publishing is shown before it happens: a page lists exactly the claims that will
+        be published (and those the rules refuse, with why); each is then approved only
+        at the version that page showed."""
+        if "apply" not in request.POST:
+            return self.approve_confirmation(request, queryset)
+        versions = {}
+        for claim in queryset:
+            try:
+                versions[claim.pk] = int(request.POST.get(f"version_{claim.pk}", ""))
+            except ValueError:
+                versions[claim.pk] = None  # not on the page that was confirmed
+
+        def step(claim: Claim) -> None:
+            if versions[claim.pk] is None:
+                raise workflow.TransitionError(STALE_CONFIRMATION, "stale")
+            try:
+                workflow.claim_transition(
+                    claim=claim, user=request.user, action="approve", version=versions[claim.pk]
+                )
+            except claims.StaleVersion:
+                raise workflow.TransitionError(STALE_CONFIRMATION, "stale") from None
+
+        apply_each(request, queryset, step, noun="claim", done=workflow.DONE["approve"])
+        return None
+
+    def approve_confirmation(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse:
+        selected = list(
+            queryset.select_related("article", "verdict", "author")
+            .prefetch_related("sources")
+            .defer("article__body", "article__raw_text")
+            .order_by("pk")
+        )
+        publish, refused = [], []
+        who = access.capabilities(request.user)
+        for claim in selected:
+            try:
+                workflow.check_transition(who, claim, "approve")
+            except workflow.TransitionError as exc:
+                refused.append((claim, short(claim), exc.message))
+            else:
+                publish.append((claim, Truncator(html_to_text(claim.rationale)).chars(300)))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Approve and publish: selected claims",
+            "publish": publish,
+            "refused": refused,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        template = "admin/annotations/claim/approve_confirmation.html"
+        return TemplateResponse(request, template, context)
 
     @admin.action(permissions=["review"], description="Reject selected claims…")
     def reject(self, request: HttpRequest, queryset: QuerySet):
@@ -996,6 +1181,42 @@ class ClaimAdmin(admin.ModelAdmin):
             )
 
         apply_each(request, queryset, step, noun="claim", done=workflow.DONE[action])
+
+
+# The editor's loop: "… and next" buttons and their keys, and the key that skips a claim.
+NEXT_SHORTCUTS = {"approve": "a", "request_changes": "c", "reject": "x"}
+SKIP_SHORTCUT = "n"
+
+
+def queue_after(queue: QuerySet, pk: int) -> list[int]:
+    """The ids listed after ``pk``, in the list's order (all of them if ``pk`` is not listed).
+
+    One query reading ids only: the list is the editor's filtered queue.
+    """
+    ids = list(queue.values_list("pk", flat=True))
+    if pk in ids:
+        return ids[ids.index(pk) + 1 :]
+    return [i for i in ids if i != pk]
+
+
+def first_still_listed(queue: QuerySet, candidates: list[int], window: int = 100) -> int | None:
+    """The first of ``candidates`` the list still holds (another editor may have decided
+    the next one meanwhile, and it left a "waiting" list)."""
+    for start in range(0, len(candidates), window):
+        chunk = candidates[start : start + window]
+        still = set(queue.filter(pk__in=chunk).values_list("pk", flat=True))
+        for pk in chunk:
+            if pk in still:
+                return pk
+    return None
+
+
+def spreadsheet_safe(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (a person named "=SUM(…)")."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def source_items(formset) -> list[dict]:

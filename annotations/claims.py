@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from annotations import embeddings
+from annotations import embeddings, notifications
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.appearances import create_primary, move_appearance
 from annotations.locking import STALE, StaleVersion, lock_claim
@@ -192,7 +192,7 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
         return
     published = claim.status == Claim.Status.APPROVED
     when = "after approval" if published else "in review"
-    ClaimEvent.objects.record(
+    event = ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.EDIT,
@@ -200,6 +200,7 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
         changes=changes,
         correction_of=(before["verdict"] or "") if published and "verdict" in changes else None,
     )
+    notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
 
 
 def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]]) -> None:

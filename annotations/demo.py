@@ -10,7 +10,7 @@ from annotations.appearances import appearance_attach, appearance_confirm
 from annotations.claimants import claimant_find_or_create
 from annotations.claims import claim_create
 from annotations.models import Article, Claim, Verdict
-from annotations.workflow import claim_transition
+from annotations.workflow import article_assign, claim_transition
 
 # (seed file prefix, quoted words, verdict, rationale, sources, final state)
 DEMO_CLAIMS = [
@@ -84,6 +84,10 @@ def create_demo_claims(*, reviewer, editor, confirmer=None) -> int:
                 comment="ASML is not a foundry: say what it does make, and cite it.",
             )
         made += 1
+    # Something in the reviewer's inbox (My work) besides their claims.
+    assigned = Article.objects.filter(origin__startswith="003_").first()
+    if assigned is not None:
+        article_assign(article=assigned, user=editor, assignee=reviewer)
     return made
 
 

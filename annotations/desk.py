@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations import access
-from annotations.models import Article, Claim
+from annotations import access, notifications
+from annotations.models import Article, Claim, ClaimEvent, Notification
 
 S = Claim.Status
 TEXT_CHANGED_PARAMETER = "text_changed"
@@ -40,6 +40,15 @@ def waiting_for_review(user) -> Q:
 def sent_back_to(user) -> Q:
     """The user's own claims on which an editor requested changes."""
     return Q(status=S.CHANGES_REQUESTED, author=user)
+
+
+def my_drafts(user) -> Q:
+    return Q(status=S.DRAFT, author=user)
+
+
+def assigned_articles(user) -> Q:
+    """Articles assigned to ``user`` that are not done."""
+    return Q(assignee=user) & ~Q(queue_status=Article.Queue.DONE)
 
 
 def overdue() -> Q:
@@ -108,3 +117,116 @@ def desk_at_a_glance(user) -> list[DeskItem]:
         ),
     ]
     return items
+
+
+# -- My work: everyone's inbox -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    articles: int
+    sent_back: int
+    drafts: int
+    to_review: int | None  # None: not an editor, so nothing waits for their decision
+    unread: int
+
+    @property
+    def waiting(self) -> int:
+        """What waits for the person to act: the number beside "My work" in the header."""
+        return self.articles + self.sent_back + (self.to_review or 0)
+
+
+def inbox_counts(user) -> InboxCounts:
+    """The header's numbers, in three COUNT queries on indexed columns (claims by author
+    and status, articles by assignee, notifications by recipient); the permission check
+    reads the user's cached permissions."""
+    editor = access.is_editor(user)
+    mine = Q(author=user, status__in=[S.DRAFT, S.CHANGES_REQUESTED])
+    wanted = mine | waiting_for_review(user) if editor else mine
+    counts = Claim.objects.filter(wanted).aggregate(
+        sent_back=Count("pk", filter=sent_back_to(user)),
+        drafts=Count("pk", filter=my_drafts(user)),
+        to_review=Count("pk", filter=waiting_for_review(user)),
+    )
+    return InboxCounts(
+        articles=Article.objects.filter(assigned_articles(user)).count(),
+        sent_back=counts["sent_back"],
+        drafts=counts["drafts"],
+        to_review=counts["to_review"] if editor else None,
+        unread=Notification.objects.filter(notifications.unread(user)).count(),
+    )
+
+
+# How many of each list My work shows; the counts say how many there are in all.
+INBOX_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class SentBack:
+    claim: Claim
+    comment: str
+    by: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class MyWork:
+    counts: InboxCounts
+    articles: list[Article]
+    sent_back: list[SentBack]
+    drafts: list[Claim]
+    to_review: list[Claim] | None
+
+
+def _claims() -> QuerySet:
+    return Claim.objects.select_related("article", "verdict").defer(
+        "article__body", "article__raw_text"
+    )
+
+
+def my_work(user, limit: int = INBOX_LIMIT) -> MyWork:
+    """Everything waiting for ``user``, by the same definitions as the admin's filters:
+    articles assigned to them (soonest due first), their claims sent back with the
+    editor's comment (longest waiting first), their drafts (latest first) and, for
+    editors, the claims waiting for their decision (oldest submission first)."""
+    counts = inbox_counts(user)
+    articles = list(
+        Article.objects.filter(assigned_articles(user))
+        .defer("body", "raw_text")
+        .order_by(F("due_date").asc(nulls_last=True), "-priority", "imported_at", "id")[:limit]
+    )
+    sent_back = list(_claims().filter(sent_back_to(user)).order_by("updated_at", "id")[:limit])
+    drafts = list(_claims().filter(my_drafts(user)).order_by("-updated_at", "-id")[:limit])
+    to_review = None
+    if counts.to_review is not None:
+        to_review = list(
+            _claims()
+            .select_related("author")
+            .filter(waiting_for_review(user))
+            .order_by("submitted_at", "id")[:limit]
+        )
+    return MyWork(counts, articles, _with_comments(sent_back), drafts, to_review)
+
+
+def _with_comments(claims: list[Claim]) -> list[SentBack]:
+    """Each claim with the comment of the request that sent it back (one query)."""
+    requests = (
+        ClaimEvent.objects.filter(
+            claim__in=claims,
+            kind=ClaimEvent.Kind.TRANSITION,
+            to_status=S.CHANGES_REQUESTED,
+        )
+        .select_related("actor")
+        .order_by("claim_id", "at", "id")
+    )
+    latest = {event.claim_id: event for event in requests}  # the last one per claim wins
+    result = []
+    for claim in claims:
+        event = latest.get(claim.pk)
+        by = ""
+        if event is not None and event.actor is not None:
+            by = event.actor.get_full_name() or event.actor.get_username()
+        result.append(
+            SentBack(claim, event.comment if event else "", by, event.at if event else None)
+        )
+    return result

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from annotations.models import Notification
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -31,3 +33,15 @@ class ArticleUploadForm(forms.Form):
         help_text="Move an article imported earlier from a file of the same name to the "
         "changed text, keeping the old one as a revision and re-anchoring its claims.",
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One tick box per kind of notification: email me when…"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Notification.Kind.choices:
+            self.fields[kind] = forms.BooleanField(label=label, required=False)
+
+    def emailed(self) -> set[str]:
+        return {kind for kind, on in self.cleaned_data.items() if on}

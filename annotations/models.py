@@ -809,3 +809,68 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class Notification(models.Model):
+    """Work that reached someone: shown in their list until read, and emailed unless muted.
+
+    Made only by ``annotations.notifications`` (called from workflow.py and claims.py).
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE_ASSIGNED = "article_assigned", "An article is assigned to me"
+        CLAIM_ASSIGNED = "claim_assigned", "A claim is assigned to me for review"
+        CHANGES_REQUESTED = "changes_requested", "Changes are requested on my claim"
+        APPROVED = "approved", "My claim is approved"
+        REJECTED = "rejected", "My claim is rejected"
+        RETRACTED = "retracted", "My claim is retracted"
+        COMMENT = "comment", "Someone comments on or changes my claim"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email went out; set once, so it goes once."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header's unread count and the list, newest first.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.recipient})"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice about email for one kind of notification (no row: email on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} email {'on' if self.email else 'off'}"

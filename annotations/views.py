@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,9 +11,12 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from annotations import access, workflow
-from annotations.models import Article, Claim, Source, Verdict
+from annotations import access, desk, notifications, workflow
+from annotations.forms import NotificationSettingsForm
+from annotations.models import Article, Claim, Notification, Source, Verdict
 from annotations.publishing.paragraphs import laid_out
 from annotations.publishing.workspace import lean_claims
 
@@ -20,7 +24,79 @@ ARTICLES_PER_PAGE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("annotations:article-list")
+    """My work for people who are signed in; the published checks for everyone else."""
+    if not request.user.is_authenticated:
+        return redirect("checks:list")
+    return my_work(request)
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Everyone's inbox (``desk.my_work``): what waits for this person, and the newest
+    notifications. A fixed number of queries whatever the size of the desk."""
+    work = desk.my_work(request.user)
+    context = {
+        "work": work,
+        "inbox": work.counts,
+        "desk_role": access.can_use_workspace(request.user),
+        "today": timezone.localdate(),
+        "notifications": notifications.for_list(
+            Notification.objects.filter(notifications.unread(request.user))[:NEWEST_UNREAD]
+        ),
+    }
+    return render(request, "annotations/my_work.html", context)
+
+
+# How many unread notifications My work shows; the list has them all.
+NEWEST_UNREAD = 5
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.filter(recipient=request.user)
+    page = Paginator(mine, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "shown": notifications.for_list(page.object_list),
+        "inbox": desk.inbox_counts(request.user),
+    }
+    return render(request, "annotations/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one read; with ``open``, go where it leads."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.mark_read(user=request.user, notification_id=notification.pk)
+    if "open" in request.POST:
+        return redirect(notifications.target_path(notification))
+    return redirect("annotations:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_read(user=request.user)
+    messages.success(request, MARKED_READ.format(count=count, s="" if count == 1 else "s"))
+    return redirect("annotations:notifications")
+
+
+MARKED_READ = "{count} notification{s} marked as read."
+PREFERENCES_SAVED = "Saved: you get email for the kinds ticked, and every notification here."
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Email on or off, kind by kind; the list in the app always shows everything."""
+    muted = notifications.muted_kinds(request.user)
+    initial = {kind: kind not in muted for kind in Notification.Kind.values}
+    form = NotificationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        notifications.set_email_preferences(user=request.user, emailed=form.emailed())
+        messages.success(request, PREFERENCES_SAVED)
+        return redirect("annotations:notification-settings")
+    return render(request, "annotations/notification_settings.html", {"form": form})
 
 
 @login_required

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from annotations import notifications
 from annotations.access import ClaimFacts, can_use_workspace, capabilities, is_editor
 from annotations.locking import StaleVersion, lock_claim
 from annotations.models import Article, Claim, ClaimEvent
@@ -235,6 +236,7 @@ def claim_transition(
             correction_of=correction_of,
             at=now,
         )
+        notifications.claim_transitioned(claim=current, actor=user, action=action, comment=comment)
     return current
 
 
@@ -245,6 +247,7 @@ def claim_assign(*, claim: Claim, user, assignee) -> Claim:
         raise TransitionError(ASSIGN_CLAIM_TO.format(name=assignee.get_username()), "assignee")
     with transaction.atomic():
         current = lock_claim(claim.pk, None)
+        previous = current.assignee_id
         current.assignee = assignee
         current.save(update_fields=["assignee"])
         ClaimEvent.objects.record(
@@ -254,6 +257,8 @@ def claim_assign(*, claim: Claim, user, assignee) -> Claim:
             comment=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
             changes={"assignee": assignee.get_username() if assignee else None},
         )
+        if assignee is not None and assignee.pk != previous:
+            notifications.claim_assigned(claim=current, actor=user, assignee=assignee)
     return current
 
 
@@ -262,8 +267,13 @@ def article_assign(*, article: Article, user, assignee) -> Article:
         raise TransitionError(NOT_EDITOR, "forbidden")
     if assignee is not None and not can_use_workspace(assignee):
         raise TransitionError(ASSIGN_ARTICLE_TO.format(name=assignee.get_username()), "assignee")
-    Article.objects.filter(pk=article.pk).update(assignee=assignee, updated_at=timezone.now())
-    article.refresh_from_db(fields=["assignee", "updated_at"])
+    with transaction.atomic():
+        previous = Article.objects.filter(pk=article.pk).values_list("assignee_id", flat=True)
+        changed = assignee is not None and assignee.pk != previous.first()
+        Article.objects.filter(pk=article.pk).update(assignee=assignee, updated_at=timezone.now())
+        article.refresh_from_db(fields=["assignee", "updated_at"])
+        if changed:
+            notifications.article_assigned(article=article, actor=user, assignee=assignee)
     return article
 
 

@@ -148,7 +148,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "annotations:article-list"
+LOGIN_REDIRECT_URL = "annotations:home"  # My work
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -228,6 +228,23 @@ FACTCHECK_ORG_LOGO = envstr("FACTCHECK_ORG_LOGO", "https://factcheck.example.org
 # Unset: the scheme, host and port each request was served on (commands: 127.0.0.1:8000).
 FACTCHECK_PUBLIC_BASE_URL = envstr("FACTCHECK_PUBLIC_BASE_URL")
 FACTCHECK_EXPORT_ANONYMOUS = envbool("FACTCHECK_EXPORT_ANONYMOUS", False)
+# Absolute base of the desk (the workspace, /admin/) for links in notification emails.
+# Unset: FACTCHECK_PUBLIC_BASE_URL, else http://127.0.0.1:8000.
+FACTCHECK_DESK_BASE_URL = envstr("FACTCHECK_DESK_BASE_URL")
+
+# Notification emails: SMTP when EMAIL_HOST is set, else printed to the console (development).
+EMAIL_HOST = envstr("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Fact-check desk <desk@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".

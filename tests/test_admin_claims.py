@@ -116,6 +116,7 @@ def test_the_changelist_shows_status_verdict_article_people_and_age(client, edit
     assert columns == [
         "action_checkbox",
         "__str__",
+        "quote_and_rationale",
         "status",
         "verdict",
         "article_title",
@@ -200,20 +201,45 @@ def test_search_covers_claim_text_quote_and_rationale(client, editor, reviewer, 
 # -- bulk actions ------------------------------------------------------------------------------
 
 
-def test_bulk_approve_reports_the_count_and_why_the_others_were_refused(client, editor, desk):
+def confirmed(response) -> dict:
+    """What the bulk approve's confirmation page posts when its button is pressed."""
+    publish = [claim for claim, _ in response.context["publish"]]
+    return {
+        "action": "approve",
+        "apply": "Publish",
+        "_selected_action": [c.pk for c in publish],
+        **{f"version_{c.pk}": c.version for c in publish},
+    }
+
+
+def test_bulk_approve_lists_what_will_be_published_and_why_the_others_will_not(
+    client, editor, desk
+):
     chosen = [desk[k] for k in ["mine_to_review", "assigned_to_editor", "editors_own", "draft"]]
     client.force_login(editor)
     response = bulk(client, "approve", chosen)
-    assert response.status_code == 302
-    approved, *refused = texts(response)
-    assert approved == "2 claims approved."
+    assert response.status_code == 200  # nothing published yet: a page says what will be
+    assert Claim.objects.filter(status=S.APPROVED).count() == 0
+    assert [c.pk for c, _ in response.context["publish"]] == sorted(
+        [desk["mine_to_review"].pk, desk["assigned_to_editor"].pk]
+    )
     four_eyes = workflow.FOUR_EYES.format(label="approve")
     wrong_state = workflow.WRONG_STATE.format(state="draft", done="approved", allowed="submitted")
-    assert sorted(refused) == [
-        f"1 claim not approved: {wrong_state} (#{desk['draft'].pk} “{desk['draft'].claim}”)",
-        f"1 claim not approved: {four_eyes} (#{desk['editors_own'].pk} "
-        f"“{desk['editors_own'].claim}”)",
-    ]
+    assert {c.pk: why for c, _, why in response.context["refused"]} == {
+        desk["editors_own"].pk: four_eyes,
+        desk["draft"].pk: wrong_state,
+    }
+    html = response.content.decode()
+    assert "These 2 claims will be published" in html
+    assert "These 2 claims will not be approved" in html
+    assert "Chip exports doubled." in html
+    assert "The report says otherwise." in html  # the rationale as text
+    assert "<p>The report says otherwise.</p>" not in html
+    assert 'value="Publish these 2 claims"' in html
+
+    response = client.post(CHANGELIST, confirmed(response))
+    assert response.status_code == 302
+    assert texts(response) == ["2 claims approved."]
     statuses = dict(Claim.objects.filter(pk__in=[c.pk for c in chosen]).values_list("pk", "status"))
     assert statuses == {
         desk["mine_to_review"].pk: S.APPROVED,
@@ -227,10 +253,43 @@ def test_bulk_approve_reports_the_count_and_why_the_others_were_refused(client, 
 def test_bulk_refusals_with_the_same_reason_are_grouped(client, editor, article):
     own = [make_submitted(article, editor, n=i) for i in range(3)]
     client.force_login(editor)
-    messages = texts(bulk(client, "approve", own))
+    messages = texts(bulk(client, "reject", own, apply="Reject", comment="No."))
     assert len(messages) == 1
-    assert messages[0].startswith("3 claims not approved: You wrote this claim")
+    assert messages[0].startswith("3 claims not rejected: You wrote this claim")
     assert all(f"#{c.pk} " in messages[0] for c in own)
+
+
+def test_nothing_to_publish_offers_no_publish_button(client, editor, desk):
+    client.force_login(editor)
+    response = bulk(client, "approve", [desk["editors_own"], desk["draft"]])
+    html = response.content.decode()
+    assert response.context["publish"] == []
+    assert "Publish" not in html
+    assert "Back to the list" in html
+
+
+def test_bulk_approve_publishes_only_the_version_that_was_confirmed(client, editor, editor2, desk):
+    chosen = [desk["mine_to_review"], desk["assigned_to_editor"]]
+    client.force_login(editor)
+    data = confirmed(bulk(client, "approve", chosen))
+    changed = desk["mine_to_review"]
+    claims.claim_update(claim=changed, user=editor2, version=None, text="Chip exports tripled.")
+    response = client.post(CHANGELIST, data)
+    assert texts(response) == [
+        "1 claim approved.",
+        f"1 claim not approved: {desk_admin.STALE_CONFIRMATION} (#{changed.pk} "
+        "“Chip exports tripled.”)",
+    ]
+    assert Claim.objects.get(pk=changed.pk).status == S.SUBMITTED
+
+
+def test_a_bulk_approve_posted_without_the_confirmation_page_publishes_nothing(
+    client, editor, desk
+):
+    client.force_login(editor)
+    response = bulk(client, "approve", [desk["mine_to_review"]], apply="Publish")
+    assert texts(response)[0].startswith(f"1 claim not approved: {desk_admin.STALE_CONFIRMATION}")
+    assert Claim.objects.filter(status=S.APPROVED).count() == 0
 
 
 @pytest.mark.parametrize(

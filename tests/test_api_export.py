@@ -423,6 +423,18 @@ def test_a_bad_parameter_is_a_400_that_names_it_and_says_what_to_send(
     assert message in " ".join(response.json()[field])
 
 
+def test_a_moment_with_an_offset_postgresql_refuses_is_read_in_utc(api, approved):
+    """Found by schemathesis on PostgreSQL: "-18:20" is a valid ISO offset, not a valid
+    PostgreSQL one, and was a 500."""
+    response = api.get(CLAIMS, {"updated_since": "2000-01-01T07:30:13-18:20"})
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [approved.pk]
+    assert api.get(CLAIMS, {"updated_since": "5075-10-13T07:30:13-18:20"}).json()["results"] == []
+    response = api.get(CLAIMS, {"approved_before": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 400
+    assert "ISO 8601" in response.json()["approved_before"][0]
+
+
 def test_bad_filters_are_refused_by_the_stream_too(api, approved):
     response = api.get(STREAM, {"updated_since": "last week"})
     assert response.status_code == 400

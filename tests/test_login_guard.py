@@ -54,7 +54,7 @@ def text(response) -> str:
 
 
 def logged_in(response) -> bool:
-    return response.status_code == 302 and response.url == reverse("annotations:article-list")
+    return response.status_code == 302 and response.url == reverse("annotations:home")
 
 
 # The client's address -------------------------------------------------------------------

@@ -44,7 +44,19 @@ def both(code: int) -> dict[str, int | str]:
 # fmt: off
 MATRIX: dict[str, Cell] = {
     # reviewer pages
-    "home": Cell("GET", lambda o: "/", both(302)),
+    # My work for people signed in; visitors (and tools with a token) go to /checks/
+    "home": Cell("GET", lambda o: "/", {
+        "anonymous": 302, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
+        "token": 302}),
+    "notifications": Cell("GET", lambda o: "/notifications/", {
+        "anonymous": LOGIN, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
+        "token": LOGIN}),
+    "notification emails": Cell("GET", lambda o: "/notifications/settings/", {
+        "anonymous": LOGIN, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
+        "token": LOGIN}),
+    "mark all read": Cell("POST", lambda o: "/notifications/read/", {
+        "anonymous": LOGIN, "reviewer_a": 302, "reviewer_b": 302, "editor": 302, "admin": 302,
+        "token": LOGIN}),
     "article list": Cell("GET", lambda o: "/articles/", {
         "anonymous": LOGIN, "reviewer_a": 200, "reviewer_b": 200, "editor": 200, "admin": 200,
         "token": LOGIN}),
@@ -67,6 +79,13 @@ MATRIX: dict[str, Cell] = {
             "anonymous": ADMIN_LOGIN, "reviewer_a": ADMIN_LOGIN, "reviewer_b": ADMIN_LOGIN,
             "editor": 302, "admin": 302, "token": ADMIN_LOGIN},
         body={"action": "approve", "version": "{submitted_version}"}),
+    "admin skip to the next claim": Cell(
+        "GET", lambda o: f"/admin/annotations/claim/{o['submitted'].pk}/next/", {
+            "anonymous": ADMIN_LOGIN, "reviewer_a": ADMIN_LOGIN, "reviewer_b": ADMIN_LOGIN,
+            "editor": 302, "admin": 302, "token": ADMIN_LOGIN}),
+    "admin chart CSV": Cell("GET", lambda o: "/admin/annotations/claim/charts/decided.csv", {
+        "anonymous": ADMIN_LOGIN, "reviewer_a": ADMIN_LOGIN, "reviewer_b": ADMIN_LOGIN,
+        "editor": 200, "admin": 200, "token": ADMIN_LOGIN}),
     "admin article import": Cell("GET", lambda o: "/admin/annotations/article/import/", {
         "anonymous": ADMIN_LOGIN, "reviewer_a": ADMIN_LOGIN, "reviewer_b": ADMIN_LOGIN,
         "editor": 200, "admin": 200, "token": ADMIN_LOGIN}),

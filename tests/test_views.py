@@ -15,10 +15,11 @@ def test_anonymous_users_are_sent_to_log_in(client, article):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_page_logs_a_reviewer_in(client, reviewer):
+def test_login_page_logs_a_reviewer_in_to_my_work(client, reviewer):
     response = client.post(reverse("login"), {"username": "reviewer", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("annotations:article-list")
+    assert response["Location"] == reverse("annotations:home") == "/"
+    assert client.get("/").templates[0].name == "annotations/my_work.html"
 
 
 def test_article_list_shows_the_seed_titles(client, reviewer, seed_articles):
@@ -44,8 +45,9 @@ def test_article_list_query_count_does_not_grow(
 ):
     client.force_login(reviewer)
     # session, user, the user's own and group permissions (which claims may they see?),
-    # count for the paginator, the page of articles with their visible claims counted
-    with django_assert_num_queries(6):
+    # count for the paginator, the page of articles with their visible claims counted,
+    # the header's counts (claims, articles, unread notifications)
+    with django_assert_num_queries(9):
         client.get(reverse("annotations:article-list"))
 
 

@@ -206,7 +206,8 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
     client.force_login(reviewer)
     # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
     # workspace?), 5 article (+ assignee), 6 verdicts, 7 the visible claims with their
-    # authors' names and number of sources.
-    with django_assert_num_queries(7):
+    # authors' names and number of sources, 8-10 the header's counts (claims, articles,
+    # unread notifications).
+    with django_assert_num_queries(10):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

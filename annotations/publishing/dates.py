@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,4 +39,8 @@ def parse_moment(text: str) -> datetime:
         raise ValueError(DATE_FORMAT_ERROR)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        # The same moment in UTC: PostgreSQL refuses offsets beyond ±15:59 ("-18:20").
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 with an offset east of UTC, year 9999 west of it
+        raise ValueError(DATE_FORMAT_ERROR) from None

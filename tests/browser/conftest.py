@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,7 +61,9 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/articles/")
+    # The landing page after log-in is My work, at the root.
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    page.locator("h1", has_text="My work").wait_for()
 
 
 def log_in_admin(page, username: str, password: str) -> None:

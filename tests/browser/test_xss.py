@@ -44,11 +44,14 @@ from rest_framework.test import APIClient
 from annotations import claims, workflow
 from annotations.admin import short
 from annotations.importers import import_bytes
-from annotations.models import Article, Claim, Verdict, http_url_validator
+from annotations.models import Article, Claim, Notification, Verdict, http_url_validator
 from annotations.published import CHECKS_PER_PAGE
 from annotations.publishing.uris import check_path
-from annotations.views import ARTICLES_PER_PAGE
+from annotations.views import ARTICLES_PER_PAGE, NEWEST_UNREAD
+from annotations.views import NOTIFICATIONS_PER_PAGE as PER_PAGE
+from tests.browser.conftest import log_in
 from tests.browser.test_review_flow import admin_log_in
+from tests.conftest import PASSWORD
 from tests.xss_payloads import HARMLESS_RATIONALE, MARKER, PAYLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,9 +83,10 @@ async (selector) => {
     'from', 'values', 'icon', 'manifest']);
   const BANNED = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base',
     'portal', 'isindex', 'marquee', 'noembed', 'xmp', 'plaintext']);
-  // The admin draws its icons with these; script, foreignObject, a, animate, set … are not here.
+  // The admin draws its icons with these, the desk's charts add text and desc; script,
+  // foreignObject, a, animate, set … are not here.
   const SVG_SHAPES = new Set(['svg', 'use', 'symbol', 'defs', 'g', 'path', 'title', 'circle',
-    'rect', 'line', 'polyline', 'polygon', 'ellipse']);
+    'rect', 'line', 'polyline', 'polygon', 'ellipse', 'text', 'desc']);
   const CSS_SINK = /url\s*\(|expression\s*\(|javascript:|behavior/i;
   const XHTML = 'http://www.w3.org/1999/xhtml';
   const SVG = 'http://www.w3.org/2000/svg';
@@ -568,6 +572,8 @@ def sweep_desk(page, sweep: Sweep, carrier: Article, carried: dict[str, Claim]) 
         *(f"/admin/annotations/claimevent/?to_status__exact={s}&all=" for s in SENT_BACK),
     )
     sweep.visit(page, "admin verdict changelist", "/admin/annotations/verdict/?all=")
+    # The charts name the verdicts of the claims decided (every check was approved).
+    sweep.visit(page, "admin index charts", "/admin/")
     sweep.visit(page, "API browsable view", *(f"/api/v1/workspace/claims/{pk}/" for pk in held))
     pages = math.ceil(Article.objects.count() / ARTICLES_PER_PAGE)
     sweep.visit(
@@ -588,6 +594,24 @@ def sweep_bulk_action(page, sweep: Sweep) -> None:
     page.click("input[name=apply]")
     page.wait_for_selector("ul.messagelist .error")
     sweep.look(page, "admin bulk action")
+
+
+def sweep_bulk_approve(page, sweep: Sweep) -> None:
+    """Bulk approve first lists what it would publish and what it would not, and why."""
+    page.goto("/admin/annotations/claim/?status__exact=retracted&all=")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "approve")
+    page.click("button[name=index]")
+    page.wait_for_selector("#refused-list")
+    sweep.look(page, "admin bulk approve confirmation")
+
+
+def sweep_inbox(page, sweep: Sweep, reviewer) -> None:
+    """The reviewer's My work and notifications: the editors' comments on their checks."""
+    newest = Notification.objects.filter(recipient=reviewer, read_at__isnull=True)[:NEWEST_UNREAD]
+    sweep.visit(page, "my work", "/", expect=[n.comment for n in newest if n.comment])
+    pages = math.ceil(Notification.objects.filter(recipient=reviewer).count() / PER_PAGE)
+    sweep.visit(page, "notifications", *(f"/notifications/?page={n}" for n in range(1, pages + 1)))
 
 
 def assert_the_rationale_keeps_its_formatting(page) -> None:
@@ -684,8 +708,15 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         checks = make_checks(articles, reviewer, editor, verdicts)
         sweep_desk(page, sweep, carrier, carried)
         sweep_bulk_action(page, sweep)
+        sweep_bulk_approve(page, sweep)
         sweep_workspace(page, sweep, carrier, carried)
         desk.close()
+
+        inbox = sweep.context(browser, live_server)
+        page = inbox.new_page()
+        log_in(page, "reviewer", PASSWORD)
+        sweep_inbox(page, sweep, reviewer)
+        inbox.close()
 
         public = sweep.context(browser, live_server)
         sweep_public(public.new_page(), sweep, carrier, carried, checks)
@@ -702,6 +733,10 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         "admin article change page": TEXTS,
         "admin claim changelist": [str(c) for c in checks],
         "admin bulk action": [short(c) for c in checks],
+        "admin bulk approve confirmation": [short(c) for c in checks],
+        "admin index charts": [v.label for v in verdicts],
+        "my work": [],  # the newest comments, checked on the page itself
+        "notifications": TEXTS,  # each check was withdrawn with a payload as the reason
         "admin claim change page": TEXTS,
         "admin history changelist": TEXTS,
         "admin verdict changelist": [v.label for v in verdicts],
