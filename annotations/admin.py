@@ -27,13 +27,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotations import access, claims, desk, workflow
-from annotations.forms import ArticleUploadForm
+from annotations.forms import ArticleUploadForm, RationaleField
 from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.richtext import rationale_source
+from annotations.sanitize import sanitize_html
 from annotations.spans import CONTEXT_CHARS
 
 STALE_ADMIN = (
@@ -287,6 +290,18 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         return ", ".join(parts) or "–"
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the rationale formatted, as readers will see it.
+        return [
+            (name, {**options, "fields": [
+                "formatted_rationale" if f == "rationale" else f for f in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.claims.exists():
@@ -423,10 +438,17 @@ class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
 
 class ClaimAdminForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Markdown with its preview, like the workspace: claims.claim_update renders it.
+    rationale = RationaleField(label="Rationale")
 
     class Meta:
         model = Claim
         fields = ["claim", "verdict", "rationale", "assignee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        claim = self.instance
+        self.initial["rationale"] = rationale_source(claim.rationale_markdown, claim.rationale)
 
     def clean(self):
         cleaned = super().clean()
@@ -589,6 +611,12 @@ class ClaimAdmin(admin.ModelAdmin):
         """How long it has waited: since submission, or since creation for drafts."""
         return timesince(claim.submitted_at or claim.created_at)
 
+    @admin.display(description="rationale")
+    def formatted_rationale(self, claim: Claim) -> SafeString:
+        """The rationale as published (for those who may not change it), not its HTML."""
+        html = sanitize_html(claim.rationale)
+        return mark_safe(f'<div class="rationale">{html}</div>')  # noqa: S308 - sanitised
+
     @admin.display(description="quote in context")
     def quote_in_context(self, claim: Claim) -> str:
         before = "…" if len(claim.prefix) >= CONTEXT_CHARS else ""
@@ -622,6 +650,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("annotations.assign_claim")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the rationale formatted, as readers will see it.
+        return [
+            (name, {**options, "fields": [
+                "formatted_rationale" if f == "rationale" else f for f in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
-from annotations.sanitize import sanitize_html
+from annotations.richtext import rationale_source, render_markdown
 from annotations.spans import make_quote
 
 STALE = (
@@ -88,7 +88,8 @@ def claim_create(
             suffix=quote.suffix,
             claim=(text or "").strip() or quote.exact,
             verdict=verdict,
-            rationale=sanitize_html(rationale),
+            rationale=render_markdown(rationale),
+            rationale_markdown=rationale or "",
         )
         obj.full_clean(exclude=["article", "author"])
         obj.save()
@@ -107,7 +108,7 @@ def claim_update(
     """Change a claim's span, text, verdict, rationale and sources in one transaction.
 
     ``fields`` may hold ``start``/``end``/``exact``, ``text`` (the claim as stated),
-    ``verdict`` and ``rationale``.
+    ``verdict`` and ``rationale`` (Markdown, rendered by ``richtext.render_markdown``).
     Changes to a claim under review or published are recorded as an event with the
     fields changed (a correction when a published verdict changes): whoever changed a
     submitted claim's content may not approve it (``workflow``'s four-eyes rule).
@@ -132,8 +133,14 @@ def claim_update(
             current.claim = (fields["text"] or "").strip() or current.exact
         if "verdict" in fields:
             current.verdict = fields["verdict"]
-        if "rationale" in fields:
-            current.rationale = sanitize_html(fields["rationale"])
+        source = fields.get("rationale")
+        if source is not None and source != rationale_source(
+            current.rationale_markdown, current.rationale
+        ):
+            # Only a changed rationale is rendered again: an older HTML one sent back as
+            # the Markdown it was opened with stays exactly as it was.
+            current.rationale = render_markdown(source)
+            current.rationale_markdown = source
         current.full_clean(exclude=["article", "author"])
         current.save()
         if sources is not None:

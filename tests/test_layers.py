@@ -22,6 +22,7 @@ LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
     "annotations.sanitize": GROUND,
+    "annotations.richtext": GROUND,
     "annotations.serialization": GROUND,
     "annotations.jsonld": GROUND,
     "annotations.apps": GROUND,

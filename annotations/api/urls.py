@@ -25,6 +25,7 @@ urlpatterns = [
         workspace.ClaimTransitionView.as_view(),
         name="claim-transitions",
     ),
+    path("workspace/preview/", workspace.PreviewView.as_view(), name="workspace-preview"),
     # The export: approved claims only, whoever asks.
     path("claims/", export.ClaimListView.as_view(), name="claim-list"),
     path("claims/export.jsonl", export.ClaimStreamView.as_view(), name="claim-export-jsonl"),

@@ -24,6 +24,7 @@ from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
+from annotations.richtext import rationale_source
 
 # The keys of one lean claim (tests check that nothing else slips in).
 LEAN_FIELDS = ("id", "start", "end", "status", "claim", "verdict", "author", "source_count")
@@ -31,7 +32,7 @@ LEAN_FIELDS = ("id", "start", "end", "status", "claim", "verdict", "author", "so
 EXPANDABLE = ("sources", "events")
 AUTHOR_COLUMNS = ("author_id", "author__first_name", "author__last_name", "author__username")
 WORKSPACE_COLUMNS = (
-    "version", "submitted_at",
+    "version", "submitted_at", "rationale_markdown",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
 
@@ -148,6 +149,8 @@ class WorkspaceBuilder:
             "submitted_at": when(row["submitted_at"]),
             "retracted_at": when(row["retracted_at"]),
             "retraction_reason": row["retraction_reason"],
+            # What the form edits: the Markdown typed, or one made from an older HTML rationale.
+            "rationale_markdown": rationale_source(row["rationale_markdown"], row["rationale"]),
         }
 
     def events(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

@@ -3,32 +3,36 @@
 // kept in the browser while they differ from what was opened (drafts.js), and closing a
 // changed form asks first.
 
-import { $, announce, today } from "./dom.js";
+import { $, announce } from "./dom.js";
 import { remember, state } from "./state.js";
 import { marksOf, pendingMarks, renderText } from "./paint.js";
 import { cardEl, showCardError } from "./cards.js";
 import { activate, currentEtag, loadDetails, render, showCurrent } from "./view.js";
 import { clearErrors, initFormErrors, showFormErrors } from "./form-errors.js";
 import { clearDraft, draftKey, readDraft, renderPrompts, saveDraft } from "./drafts.js";
+import { addSourceRow, fillSources, initSources, numberSourceRows, sourcePayload, sourceValues } from "./sources.js";
+import { attachPreview } from "./preview.js";
+import { hideHandles, placeForm } from "./place.js";
 import * as api from "./api.js";
 
 let form = null;
-let sourceRows = null;
-let rowTemplate = null;
 let discardBox = null;
-let textColumn = null;
-let body = null;
+let preview = null; // the rationale's formatted preview (preview.js)
 let baseline = null; // the values the form opened with: changes are measured against them
 let openKey = null; // the draft key of what the form holds
 
-export function initForm({ formEl, textColumnEl, bodyEl }) {
+export function initForm({ formEl, previewUrl, csrfToken, richTextTags }) {
   form = formEl;
-  textColumn = textColumnEl;
-  body = bodyEl;
-  sourceRows = $("#source-rows", form);
-  rowTemplate = $("#source-row-template");
+  initSources({ rowsEl: $("#source-rows", form), templateEl: $("#source-row-template") });
   discardBox = $("#claim-form-discard", form);
   initFormErrors(form);
+  preview = attachPreview({
+    source: form.elements.rationale,
+    output: $("#rationale-preview", form),
+    url: previewUrl,
+    csrfToken,
+    tags: richTextTags,
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -60,53 +64,24 @@ export function initForm({ formEl, textColumnEl, bodyEl }) {
 
 export const formOpen = () => !form.hidden;
 
-function addSourceRow(source = null) {
-  const row = rowTemplate.content.firstElementChild.cloneNode(true);
-  const field = (name) => row.elements.namedItem(name);
-  if (source) {
-    if (source.id) row.dataset.sourceId = String(source.id);
-    for (const name of ["url", "title", "publisher", "stance", "excerpt"]) {
-      if (name !== "stance" || source.stance) field(name).value = source[name] || "";
-    }
-    field("accessed_on").value = source.accessed_on || "";
-  } else {
-    field("accessed_on").value = today();
-  }
-  sourceRows.append(row);
-  numberSourceRows();
-  return row;
-}
-
-function numberSourceRows() {
-  [...sourceRows.children].forEach((row, i) => {
-    $(".source-number", row).textContent = String(i + 1);
-  });
-}
-
 /** What the form holds, as typed (every source row, empty ones too). */
 function values() {
-  const sources = [...sourceRows.children].map((row) => {
-    const source = { id: row.dataset.sourceId ? Number(row.dataset.sourceId) : null };
-    for (const name of ["url", "title", "publisher", "stance", "excerpt", "accessed_on"]) {
-      source[name] = row.elements.namedItem(name).value;
-    }
-    return source;
-  });
   return {
     claim: form.elements.claim.value,
     verdict: form.elements.verdict.value,
     rationale: form.elements.rationale.value,
-    sources,
+    sources: sourceValues(),
   };
 }
 
-function fill({ claim, verdict, rationale, sources }) {
+/** Put values in the form; `html` is the rationale's HTML when known (no preview request). */
+function fill({ claim, verdict, rationale, sources }, html = null) {
   form.elements.claim.value = claim || "";
   form.elements.verdict.value = verdict || "";
   form.elements.rationale.value = rationale || "";
-  sourceRows.replaceChildren();
-  for (const s of sources || []) addSourceRow(s);
-  if (!sourceRows.children.length) addSourceRow();
+  fillSources(sources);
+  if (html !== null) preview.show(html);
+  else preview.refresh();
 }
 
 /** Whether the open form holds something not saved. */
@@ -157,12 +132,15 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   state.pending = mode === "create" ? span : null;
   $("#claim-form-title", form).textContent = mode === "create" ? "New claim" : "Edit claim";
   $("#claim-form-quote", form).textContent = mode === "create" ? span.exact : claim.quote.exact;
-  fill({
-    claim: mode === "create" ? span.exact : claim.claim,
-    verdict: claim && claim.verdict ? claim.verdict.slug : "",
-    rationale: claim ? claim.rationale_html : "",
-    sources: claim ? claim.sources : [],
-  });
+  fill(
+    {
+      claim: mode === "create" ? span.exact : claim.claim,
+      verdict: claim && claim.verdict ? claim.verdict.slug : "",
+      rationale: claim ? claim.rationale_markdown : "",
+      sources: claim ? claim.sources : [],
+    },
+    claim ? claim.rationale_html : "",
+  );
   baseline = values();
   const where = mode === "create" ? span : claim.quote;
   openKey = draftKey({ claimId: state.formClaimId, start: where.start, end: where.end });
@@ -200,23 +178,6 @@ export function moveFormToSpan(span, anchor) {
   renderPrompts({ except: openKey });
 }
 
-/** Put the form just under `anchor` (a DOMRect in viewport coordinates) in the text column. */
-export function placeForm(anchor) {
-  const column = textColumn.getBoundingClientRect();
-  const marks = state.formMode === "create" ? pendingMarks() : marksOf(state.formClaimId);
-  const rect = anchor || (marks[marks.length - 1] || body).getBoundingClientRect();
-  const width = Math.min(form.offsetWidth || 480, column.width);
-  const left = Math.max(0, Math.min(rect.left - column.left, column.width - width));
-  form.style.setProperty("--form-top", `${Math.round(rect.bottom - column.top + 10)}px`);
-  form.style.setProperty("--form-left", `${Math.round(left)}px`);
-  if (getComputedStyle(form).position === "fixed") return; // a sheet on narrow screens
-  // Scroll to show the form, keeping the last lines of the selection above it in view.
-  const box = form.getBoundingClientRect();
-  const overflow = box.bottom - window.innerHeight + 12;
-  if (overflow > 0) window.scrollBy(0, Math.max(0, Math.min(overflow, box.top - 96)));
-  else if (box.top < 0) window.scrollBy(0, box.top - 12);
-}
-
 // Closing: a changed form asks first, in the form itself.
 
 export const discardAsked = () => !discardBox.hidden;
@@ -252,6 +213,7 @@ export function closeForm({ focusCard = true } = {}) {
   openKey = null;
   baseline = null;
   form.hidden = true;
+  hideHandles();
   const hadPending = state.pending !== null;
   const claimId = state.formClaimId;
   state.pending = null;
@@ -306,30 +268,12 @@ export async function restoreDraft(key) {
 }
 
 function formPayload() {
-  const rows = [];
-  const sent = [];
-  for (const row of sourceRows.children) {
-    const value = (name) => row.elements.namedItem(name).value;
-    const source = {
-      url: value("url").trim(),
-      title: value("title").trim(),
-      publisher: value("publisher").trim(),
-      stance: value("stance"),
-      excerpt: value("excerpt").trim(),
-      accessed_on: value("accessed_on") || null,
-    };
-    // A row left empty (only the defaults) is not a source.
-    const empty = !source.url && !source.title && !source.publisher && !source.excerpt;
-    if (empty && !row.dataset.sourceId) continue;
-    if (row.dataset.sourceId) source.id = Number(row.dataset.sourceId);
-    sent.push(source);
-    rows.push(row);
-  }
+  const { sources, rows } = sourcePayload();
   const payload = {
     claim: form.elements.claim.value,
     verdict: form.elements.verdict.value || null,
     rationale: form.elements.rationale.value,
-    sources: sent,
+    sources,
   };
   return { payload, rows };
 }
