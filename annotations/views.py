@@ -65,7 +65,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # ".../claims/0/" → ".../claims/{id}/": the page fills in the id.
     per_claim = {
         name: reverse(f"api:{name}", args=[0]).replace("/0/", "/{id}/")
-        for name in ("workspace-claim", "claim-transitions")
+        for name in ("workspace-claim", "claim-transitions", "claim-appearances")
     }
     workspace = {
         "articleId": article.pk,
@@ -75,6 +75,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "previewUrl": reverse("api:workspace-preview"),
         # What a rationale's HTML may hold: the page keeps only these tags (richtext.js).
         "richTextTags": sorted(ALLOWED_TAGS),
+        "appearancesUrl": per_claim["claim-appearances"],
+        "similarUrl": reverse("api:similar-claims"),
+        "claimantsUrl": reverse("api:claimants"),
         "userId": request.user.pk,
         "verdicts": [
             {"slug": v.slug, "label": v.label, "colour": v.colour, "description": v.description}

@@ -5,14 +5,22 @@
 
 import { $, announce } from "./dom.js";
 import { remember, state } from "./state.js";
-import { marksOf, pendingMarks, renderText } from "./paint.js";
+import { marksOf, renderText } from "./paint.js";
 import { cardEl, showCardError } from "./cards.js";
 import { activate, currentEtag, loadDetails, render, showCurrent } from "./view.js";
 import { clearErrors, initFormErrors, showFormErrors } from "./form-errors.js";
+import {
+  fillSourceRows,
+  initSourceRows,
+  sourceButton,
+  sourcePayload,
+  sourceValues,
+} from "./source-rows.js";
 import { clearDraft, draftKey, readDraft, renderPrompts, saveDraft } from "./drafts.js";
-import { addSourceRow, fillSources, initSources, numberSourceRows, sourcePayload, sourceValues } from "./sources.js";
 import { attachPreview } from "./preview.js";
 import { hideHandles, placeForm } from "./place.js";
+import { initChecked, lookFor } from "./checked.js";
+import { claimantPayload, fillWhoAndWhen, initClaimantField, whoAndWhen } from "./claimant-field.js";
 import * as api from "./api.js";
 
 let form = null;
@@ -23,9 +31,11 @@ let openKey = null; // the draft key of what the form holds
 
 export function initForm({ formEl, previewUrl, csrfToken, richTextTags }) {
   form = formEl;
-  initSources({ rowsEl: $("#source-rows", form), templateEl: $("#source-row-template") });
+  initSourceRows($("#source-rows", form), $("#source-row-template"));
   discardBox = $("#claim-form-discard", form);
   initFormErrors(form);
+  initClaimantField(form);
+  initChecked({ formEl: form, attached: () => closeForm({ focusCard: false }) });
   preview = attachPreview({
     source: form.elements.rationale,
     output: $("#rationale-preview", form),
@@ -45,13 +55,8 @@ export function initForm({ formEl, previewUrl, csrfToken, richTextTags }) {
     if (action === "cancel") requestClose();
     else if (action === "keep-editing") keepEditing();
     else if (action === "discard") closeForm();
-    else if (action === "add-source") {
-      const row = addSourceRow();
-      row.elements.namedItem("url").focus();
-      persist();
-    } else if (action === "remove-source") {
-      button.closest(".source-row").remove();
-      numberSourceRows();
+    else if (action === "add-source" || action === "remove-source") {
+      sourceButton(button);
       persist();
     }
   });
@@ -68,6 +73,7 @@ export const formOpen = () => !form.hidden;
 function values() {
   return {
     claim: form.elements.claim.value,
+    ...whoAndWhen(form),
     verdict: form.elements.verdict.value,
     rationale: form.elements.rationale.value,
     sources: sourceValues(),
@@ -75,11 +81,12 @@ function values() {
 }
 
 /** Put values in the form; `html` is the rationale's HTML when known (no preview request). */
-function fill({ claim, verdict, rationale, sources }, html = null) {
+function fill({ claim, verdict, rationale, sources, ...who }, html = null) {
   form.elements.claim.value = claim || "";
+  fillWhoAndWhen(form, who);
   form.elements.verdict.value = verdict || "";
   form.elements.rationale.value = rationale || "";
-  fillSources(sources);
+  fillSourceRows(sources);
   if (html !== null) preview.show(html);
   else preview.refresh();
 }
@@ -135,6 +142,9 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   fill(
     {
       claim: mode === "create" ? span.exact : claim.claim,
+      claimant: claim?.claimant?.name,
+      claimant_kind: claim?.claimant?.kind,
+      claim_date: claim?.claim_date,
       verdict: claim && claim.verdict ? claim.verdict.slug : "",
       rationale: claim ? claim.rationale_markdown : "",
       sources: claim ? claim.sources : [],
@@ -158,6 +168,7 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   placeForm(anchor);
   form.elements.claim.focus({ preventScroll: true });
   renderPrompts({ except: openKey });
+  lookFor(mode === "create" ? span : null);
 }
 
 /** A new selection while a new claim's form is open: the form moves to it. */
@@ -176,6 +187,7 @@ export function moveFormToSpan(span, anchor) {
   renderText();
   placeForm(anchor);
   renderPrompts({ except: openKey });
+  lookFor(span);
 }
 
 // Closing: a changed form asks first, in the form itself.
@@ -214,6 +226,7 @@ export function closeForm({ focusCard = true } = {}) {
   baseline = null;
   form.hidden = true;
   hideHandles();
+  lookFor(null);
   const hadPending = state.pending !== null;
   const claimId = state.formClaimId;
   state.pending = null;
@@ -268,9 +281,11 @@ export async function restoreDraft(key) {
 }
 
 function formPayload() {
-  const { sources, rows } = sourcePayload();
+  const { sent: sources, rows } = sourcePayload();
   const payload = {
     claim: form.elements.claim.value,
+    claimant: claimantPayload(form),
+    claim_date: form.elements.claim_date.value || null,
     verdict: form.elements.verdict.value || null,
     rationale: form.elements.rationale.value,
     sources,

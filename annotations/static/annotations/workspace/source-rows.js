@@ -1,18 +1,17 @@
-// The claim form's source rows: one <fieldset> per source from the page's template, their
-// values as typed (kept in drafts) and as the API takes them.
+// The claim form's source rows: adding, removing and numbering them, what they hold as
+// typed (kept in drafts), and what is sent (a row left empty is not a source).
 
 import { $, today } from "./dom.js";
 
 let rows = null;
 let template = null;
-const FIELDS = ["url", "title", "publisher", "stance", "excerpt", "accessed_on"];
 
-export function initSources({ rowsEl, templateEl }) {
+export function initSourceRows(rowsEl, templateEl) {
   rows = rowsEl;
   template = templateEl;
 }
 
-export function addSourceRow(source = null) {
+function addSourceRow(source = null) {
   const row = template.content.firstElementChild.cloneNode(true);
   const field = (name) => row.elements.namedItem(name);
   if (source) {
@@ -29,31 +28,44 @@ export function addSourceRow(source = null) {
   return row;
 }
 
-export function numberSourceRows() {
+function numberSourceRows() {
   [...rows.children].forEach((row, i) => {
     $(".source-number", row).textContent = String(i + 1);
   });
 }
 
-/** Every row as typed, empty ones too (what a draft keeps). */
+/** The form's "Add a source" and "Remove" buttons. */
+export function sourceButton(button) {
+  if (button.dataset.action === "add-source") {
+    addSourceRow().elements.namedItem("url").focus();
+  } else {
+    button.closest(".source-row").remove();
+    numberSourceRows();
+  }
+}
+
+/** The rows for these sources (one empty row when there are none). */
+export function fillSourceRows(sources) {
+  rows.replaceChildren();
+  for (const source of sources || []) addSourceRow(source);
+  if (!rows.children.length) addSourceRow();
+}
+
+/** What the rows hold, as typed (every row, empty ones too). */
 export function sourceValues() {
   return [...rows.children].map((row) => {
     const source = { id: row.dataset.sourceId ? Number(row.dataset.sourceId) : null };
-    for (const name of FIELDS) source[name] = row.elements.namedItem(name).value;
+    for (const name of ["url", "title", "publisher", "stance", "excerpt", "accessed_on"]) {
+      source[name] = row.elements.namedItem(name).value;
+    }
     return source;
   });
 }
 
-export function fillSources(sources) {
-  rows.replaceChildren();
-  for (const s of sources || []) addSourceRow(s);
-  if (!rows.children.length) addSourceRow();
-}
-
-/** The sources as the API takes them, and the rows they came from (for field errors). */
+/** The sources to send, and the rows they came from (errors point back at them). */
 export function sourcePayload() {
+  const kept = [];
   const sent = [];
-  const sentRows = [];
   for (const row of rows.children) {
     const value = (name) => row.elements.namedItem(name).value;
     const source = {
@@ -69,7 +81,7 @@ export function sourcePayload() {
     if (empty && !row.dataset.sourceId) continue;
     if (row.dataset.sourceId) source.id = Number(row.dataset.sourceId);
     sent.push(source);
-    sentRows.push(row);
+    kept.push(row);
   }
-  return { sources: sent, rows: sentRows };
+  return { sent, rows: kept };
 }

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0002_default_scale_and_groups'),
+        ('annotations', '0005_claimant_and_appearance_permissions'),
     ]
 
     operations = [
