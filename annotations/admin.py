@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -452,6 +453,20 @@ class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
         return [(article.pk, str(article)) for article in articles.order_by("title")]
 
 
+class NamedAutocomplete(AutocompleteSelect):
+    """The admin's search-as-you-type select with a placeholder: select2's box takes its
+    accessible name from what it shows, and an empty one would have none."""
+
+    def __init__(self, *args, placeholder: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = self.placeholder
+        return attrs
+
+
 class ClaimAdminForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # Markdown with its preview, like the workspace: claims.claim_update renders it.
@@ -665,6 +680,14 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     inlines = [SourceInline, AppearanceInline, ClaimEventInline]
     autocomplete_fields = ["claimant"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claimant":
+            kwargs["widget"] = NamedAutocomplete(
+                db_field, self.admin_site, placeholder="Claimant: type a name"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     change_form_template = "admin/annotations/claim/change_form.html"
 
     # -- reading

@@ -16,7 +16,7 @@ from annotations.publishing.uris import check_path
 from tests import factories
 from tests.browser.conftest import log_in, log_in_admin
 from tests.browser.test_workspace import SENTENCE, drag, wait_for_details
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +46,9 @@ def desk(seed_articles, reviewer, editor, editor2):
         article, reviewer, editor2, "Chinese enterprises are stepping up", verdict="false"
     )
     factories.draft(article, reviewer, article.body[300:340].strip() or None, verdict="unproven")
-    return {"article": article, "approved": approved}
+    staff_reviewer = make_user("staffreviewer", "Reviewers", is_staff=True)
+    own = factories.submitted(seed_articles["001"], staff_reviewer, rationale="Mine, *in review*.")
+    return {"article": article, "approved": approved, "own_in_review": own}
 
 
 def serious(axe, page) -> list[str]:
@@ -99,6 +101,12 @@ def audit_desk(page, axe, desk, report) -> None:
     page.goto(f"/admin/annotations/claim/{submitted.pk}/change/")
     report["desk claim change page"] = serious(axe, page)
     page.goto(f"/admin/annotations/claim/{desk['approved'].pk}/change/")
+    report["desk claim page, approved"] = serious(axe, page)
+    # A staff reviewer's own claim in review: the page is read only.
+    page.context.clear_cookies()
+    log_in_admin(page, "staffreviewer", PASSWORD)
+    page.goto(f"/admin/annotations/claim/{desk['own_in_review'].pk}/change/")
+    page.locator(".readonly .rationale").wait_for()
     report["desk claim page, read only"] = serious(axe, page)
 
 

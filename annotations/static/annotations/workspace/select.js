@@ -100,12 +100,24 @@ function extendTo(x, y) {
 // The text's own caret, for the keyboard
 
 function onFocus() {
+  // A click focuses the text too: the mouse is selecting, the caret stays out of its way.
+  if (!body.matches(":focus-visible")) return;
   if (keys.caret === null) keys.caret = text.wordAt(0)?.start ?? 0;
   drawCaret();
   announce(
     "Article text. ← and → move by a word, ↑ and ↓ by a paragraph; hold Shift to select; " +
       "Enter writes a claim on the selection.",
   );
+}
+
+/** Where keys start after a click: at the click (the selection's focus), else the first word. */
+function caretFromSelection() {
+  const selection = window.getSelection();
+  const at =
+    selection && selection.focusNode && body.contains(selection.focusNode)
+      ? text.offsetOf(selection.focusNode, selection.focusOffset)
+      : null;
+  return at ?? text.wordAt(0)?.start ?? 0;
 }
 
 function paragraphStart(offset, back) {
@@ -120,7 +132,8 @@ function onKey(event) {
     event.preventDefault();
     return;
   }
-  const caret = keys.caret ?? 0;
+  if (keys.caret === null) keys.caret = caretFromSelection();
+  const caret = keys.caret;
   const paragraph = text.paragraphs.find((p) => p.start <= caret && caret <= p.end);
   let next = null;
   switch (event.key) {
