@@ -17,11 +17,11 @@ from django.db import transaction
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.appearances import create_primary, move_appearance
 from annotations.locking import STALE, StaleVersion, lock_claim
-
-__all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
-from annotations.models import Article, Claim, Claimant, ClaimEvent, Source, Verdict
+from annotations.models import AnchorState, Article, Claim, Claimant, ClaimEvent, Source, Verdict
 from annotations.richtext import rationale_source, render_markdown
 from annotations.spans import make_quote
+
+__all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
 
 NOT_YOURS = "Only the claim's author or an editor may change it, and only while it is editable."
 CANNOT_DELETE = (
@@ -149,6 +149,8 @@ def _move_span(claim: Claim, fields: dict[str, Any]) -> None:
     if appearance.primary:  # the copy in the claim's columns, for what follows
         claim.start, claim.end, claim.exact = appearance.start, appearance.end, appearance.exact
         claim.prefix, claim.suffix = appearance.prefix, appearance.suffix
+        # Words chosen on the current text: anchored, whatever a revision had done.
+        claim.anchor_state, claim.anchor_score = AnchorState.ANCHORED, None
 
 
 def claim_delete(*, claim: Claim, user, version: int | None) -> None:

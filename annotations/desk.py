@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,14 @@ from annotations import access
 from annotations.models import Article, Claim
 
 S = Claim.Status
+TEXT_CHANGED_PARAMETER = "text_changed"
+
+
+def published_first() -> Case:
+    """0 for an approved claim, 1 for the rest: published checks lead a queue."""
+    return Case(
+        When(status=S.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
 
 
 def waiting_for_review(user) -> Q:
@@ -64,6 +72,7 @@ def desk_at_a_glance(user) -> list[DeskItem]:
         mine=Count("pk", filter=waiting_for_review(user)),
         changes=Count("pk", filter=Q(status=S.CHANGES_REQUESTED)),
         approved=Count("pk", filter=Q(status=S.APPROVED, approved_at__gte=since)),
+        text_changed=Count("pk", filter=Q(anchor_state__in=("fuzzy", "orphaned"))),
     )
     late = Article.objects.filter(overdue()).count()
     claims = "admin:annotations_claim_changelist"
@@ -88,6 +97,11 @@ def desk_at_a_glance(user) -> list[DeskItem]:
             "Approved in the past 7 days",
             counts["approved"],
             _url(claims, status__exact=S.APPROVED, approved_at__gte=str(since)),
+        ),
+        DeskItem(
+            "Text changed under these claims",
+            counts["text_changed"],
+            _url(claims, **{TEXT_CHANGED_PARAMETER: "yes"}),
         ),
         DeskItem(
             "Overdue articles", late, _url("admin:annotations_article_changelist", due="overdue")

@@ -17,6 +17,7 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import (
+    AnchorState,
     Appearance,
     Article,
     Claim,
@@ -160,7 +161,12 @@ def published_article(pk: int) -> tuple[Article, list[Claim]]:
     )
     checks = list(
         Claim.objects.approved()
-        .filter(appearances__article=article, appearances__state=Appearance.State.CONFIRMED)
+        .filter(
+            appearances__article=article,
+            appearances__state=Appearance.State.CONFIRMED,
+            # not on the current text any more: no highlight
+            appearances__anchor_state__in=[AnchorState.ANCHORED, AnchorState.FUZZY],
+        )
         .select_related("verdict")
         .annotate(
             here_start=Subquery(here.values("start")[:1]),

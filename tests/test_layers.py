@@ -23,6 +23,7 @@ LAYERS = {
     "annotations.spans": GROUND,
     "annotations.search": GROUND,
     "annotations.thesaurus": GROUND,
+    "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
     "annotations.richtext": GROUND,
     "annotations.serialization": GROUND,
@@ -36,6 +37,10 @@ LAYERS = {
     "annotations.appearances": RULES,
     "annotations.claimants": RULES,
     "annotations.importers": RULES,
+    "annotations.extraction": RULES,
+    "annotations.fetching": RULES,
+    "annotations.revisions": RULES,
+    "annotations.jobs": RULES,
     "annotations.desk": RULES,
     "annotations.demo": RULES,
     "annotations.publishing": PUBLISHING,
@@ -45,9 +50,11 @@ LAYERS = {
     "annotations.published": FACES,
     "annotations.published_urls": FACES,
     "annotations.admin": FACES,
+    "annotations.admin_web": FACES,
     "annotations.api": FACES,
     "annotations.templatetags": FACES,
     "annotations.management": FACES,
+    "annotations.tasks": FACES,
 }
 NO_HTTP_FRAMEWORK = ("rest_framework", "drf_spectacular")
 

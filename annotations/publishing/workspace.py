@@ -18,7 +18,13 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations import workflow
-from annotations.access import Capabilities, RowFacts, can_delete_claim, can_edit_claim
+from annotations.access import (
+    Capabilities,
+    RowFacts,
+    can_delete_claim,
+    can_edit_claim,
+    can_resolve_anchor,
+)
 from annotations.models import Appearance, Claim, ClaimEvent, Source
 from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
@@ -34,7 +40,7 @@ LEAN_FIELDS = (
 # What the full representation can add on request (``?expand=sources,events``).
 EXPANDABLE = ("sources", "events")
 WORKSPACE_COLUMNS = (
-    "version", "submitted_at", "rationale_markdown",
+    "version", "submitted_at", "anchor_score", "rationale_markdown",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
 
@@ -121,6 +127,7 @@ def facts_of_row(row: dict[str, Any], editors: frozenset[int] = frozenset()) -> 
         rationale=row["rationale"],
         has_sources=row["source_count"] > 0,
         content_editor_ids=editors,
+        anchor_state=row["anchor_state"],
     )
 
 
@@ -185,6 +192,8 @@ class WorkspaceBuilder:
             "retraction_reason": row["retraction_reason"],
             # What the form edits: the Markdown typed, or one made from an older HTML rationale.
             "rationale_markdown": rationale_source(row["rationale_markdown"], row["rationale"]),
+            "anchor_state": row["anchor_state"],
+            "anchor_score": row["anchor_score"],
         }
 
     def events(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
@@ -220,4 +229,5 @@ class WorkspaceBuilder:
             "delete": can_delete_claim(self.who, facts),
             "actions": [t.action for t in allowed],
             "blocked": [{"action": b.action, "reason": b.reason} for b in blocked],
+            "anchor": facts.anchor_state != "anchored" and can_resolve_anchor(self.who, facts),
         }

@@ -8,6 +8,7 @@ import { announce, isTyping, shorten } from "./dom.js";
 import { state } from "./state.js";
 import { moveFormToSpan, openForm } from "./form.js";
 import { adjustKey, offsetAtPoint } from "./adjust.js";
+import { reselecting, resolveAnchor } from "./anchors.js";
 
 let text = null;
 let body = null;
@@ -68,13 +69,19 @@ function selectionSpan() {
   return { span: text.rangeToSpan(range), rect: range.getBoundingClientRect() };
 }
 
-/** Open the form (or move a new claim's form) on the selected words. */
+/** Open the form (or move a new claim's form) on the selected words; or give them to the
+claim being re-anchored. */
 export function startFromSelection() {
   if (state.formMode === "edit") return false;
   const found = selectionSpan();
   if (!found || !found.span) return false;
   window.getSelection().removeAllRanges();
   keys.anchor = null;
+  if (reselecting()) {
+    // The words a claim whose text changed is about now (anchors.js), not a new claim.
+    resolveAnchor(state.reselectId, found.span);
+    return true;
+  }
   if (state.formMode === "create") moveFormToSpan(found.span, found.rect);
   else openForm({ mode: "create", span: found.span, anchor: found.rect });
   return true;

@@ -11,7 +11,9 @@
 //   actions.js     a card's workflow moves and delete
 //   select.js      choosing a new claim's words: mouse, Shift+click, the keyboard's caret
 //   adjust.js      moving a new claim's ends before saving: buttons, keys, drag handles
-//   form.js        the claim form (sources.js its source rows, form-errors.js what the
+//   anchors.js     answers to a changed text: accept the place found, select again
+//                  (anchor-notice.js draws what the card says about it)
+//   form.js        the claim form (source-rows.js its sources, form-errors.js what the
 //                  server refused, place.js where it goes: never over the words)
 //   preview.js     the rationale's Markdown, formatted as it will be published
 //   richtext.js    sanitised HTML from the server into the page, without innerHTML
@@ -44,6 +46,7 @@ import { initPlace, placeForm } from "./place.js";
 import { initAdjust } from "./adjust.js";
 import { consumeSelectionClick, initSelect, startFromSelection } from "./select.js";
 import { clearDraft, initDrafts } from "./drafts.js";
+import { cancelReselect, reselecting, resolveAnchor, startReselect } from "./anchors.js";
 
 const config = JSON.parse($("#workspace-config").textContent);
 const bodyEl = $("#article-body");
@@ -68,6 +71,7 @@ configureApi({
   appearancesUrl: config.appearancesUrl,
   similarUrl: config.similarUrl,
   claimantsUrl: config.claimantsUrl,
+  anchorUrl: config.anchorUrl,
 });
 initPaint(text);
 initCards({ listEl: list, slice: text.slice, richTextTags: config.richTextTags });
@@ -121,7 +125,7 @@ function openFromMark(mark) {
   activate(id, { scrollText: false });
 }
 
-list.addEventListener("click", (event) => {
+function onCardClick(event) {
   const button = event.target.closest("button[data-action]");
   const cardNode = event.target.closest(".card");
   if (!button || !cardNode) return;
@@ -155,8 +159,17 @@ list.addEventListener("click", (event) => {
     case "transition":
       transition(id, button.dataset.transition);
       break;
+    case "anchor-accept":
+      resolveAnchor(id);
+      break;
+    case "anchor-reselect":
+      startReselect(id);
+      break;
   }
-});
+}
+
+list.addEventListener("click", onCardClick);
+$("#changed-list").addEventListener("click", onCardClick);
 
 // ---------------------------------------------------------------------------
 // Filters
@@ -226,7 +239,8 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.key === "Escape") {
-    if (formOpen()) {
+    if (reselecting()) cancelReselect();
+    else if (formOpen()) {
       if (discardAsked()) keepEditing();
       else requestClose();
     } else if (state.confirmDeleteId !== null) {

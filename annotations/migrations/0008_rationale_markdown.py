@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0005_claimant_and_appearance_permissions'),
+        ('annotations', '0007_anchor_choices'),
     ]
 
     operations = [
