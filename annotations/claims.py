@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from annotations import embeddings
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.appearances import create_primary, move_appearance
 from annotations.locking import STALE, StaleVersion, lock_claim
@@ -77,6 +78,7 @@ def claim_create(
         obj.save()
         create_primary(obj, user)
         _replace_sources(obj, sources)
+        embed_after_commit(obj.pk)
     return obj
 
 
@@ -130,7 +132,15 @@ def claim_update(
             _replace_sources(current, sources)
         after = _snapshot(current)
         _record_edit(current, user, before, after)
+        if before["claim"] != after["claim"] or "start" in fields:
+            embed_after_commit(current.pk)
     return current
+
+
+def embed_after_commit(pk: int) -> None:
+    """The claim's sentence vector, once its wording is saved (the optional engine)."""
+    if embeddings.available():
+        transaction.on_commit(lambda: embeddings.refresh([pk]))
 
 
 def _move_span(claim: Claim, fields: dict[str, Any]) -> None:

@@ -551,6 +551,21 @@ class Appearance(models.Model):
         return f"{self.exact[:60]} ({self.article_id})"
 
 
+class ClaimEmbedding(models.Model):
+    """A claim's wording as a sentence vector (the optional semantic engine: embeddings.py)."""
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    vector = models.BinaryField(help_text="float32 values, unit length.")
+    text_hash = models.CharField(max_length=32, help_text="Of the wording it was made from.")
+    model = models.CharField(max_length=60)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"embedding of claim {self.claim_id}"
+
+
 class AppendOnlyError(Exception):
     pass
 

@@ -22,6 +22,7 @@ LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
     "annotations.search": GROUND,
+    "annotations.embeddings": GROUND,
     "annotations.thesaurus": GROUND,
     "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
