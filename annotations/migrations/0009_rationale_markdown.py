@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0007_anchor_choices'),
+        ('annotations', '0008_claim_embeddings'),
     ]
 
     operations = [
