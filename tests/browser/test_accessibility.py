@@ -11,7 +11,10 @@ text (verdict labels included) keeps its contrast.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
+from annotations.claimants import claimant_find_or_create
+from annotations.models import Verdict, claimant_slug
 from annotations.publishing.uris import check_path
 from tests import factories
 from tests.browser.conftest import log_in, log_in_admin
@@ -42,13 +45,25 @@ def desk(seed_articles, reviewer, editor, editor2):
         rationale="The **plant** exists, but:\n\n- it is *not* running\n- [the report](https://example.org/r)",
     )
     factories.submitted(article, reviewer, "Analysts point out", verdict="misleading")
-    factories.approved(
-        article, reviewer, editor2, "Chinese enterprises are stepping up", verdict="false"
+    claimant = claimant_find_or_create(user=reviewer, name="Huang Renxun")
+    factories.make_approved(
+        article,
+        reviewer,
+        editor2,
+        quote="Chinese enterprises are stepping up",
+        verdict=Verdict.objects.get(slug="false"),
+        claimant=claimant,
     )
     factories.draft(article, reviewer, article.body[300:340].strip() or None, verdict="unproven")
     staff_reviewer = make_user("staffreviewer", "Reviewers", is_staff=True)
     own = factories.submitted(seed_articles["001"], staff_reviewer, rationale="Mine, *in review*.")
-    return {"article": article, "approved": approved, "own_in_review": own}
+    claimant_page = reverse("checks:claimant", args=[claimant.pk, claimant_slug(claimant.name)])
+    return {
+        "article": article,
+        "approved": approved,
+        "own_in_review": own,
+        "claimant_page": claimant_page,
+    }
 
 
 def serious(axe, page) -> list[str]:
@@ -70,6 +85,7 @@ def audit_public(page, axe, desk, report) -> None:
         ("public list", "/checks/"),
         ("public check", check_path(approved.pk, approved.slug)),
         ("public checked article", f"/checks/articles/{desk['article'].pk}/"),
+        ("public claimant page", desk["claimant_page"]),
         ("log-in page", "/accounts/login/"),
     ]:
         page.goto(url)
@@ -196,6 +212,7 @@ def test_the_pages_follow_the_systems_dark_mode(browser, live_server, desk):
             ".byline",
         ],
         f"/checks/articles/{desk['article'].pk}/": [".article-body p", ".hl-label", "a.hl"],
+        desk["claimant_page"]: ["h1", ".check-link", ".verdict-badge", ".verdict-mix-table td"],
         f"/articles/{desk['article'].pk}/": [
             "#article-body p",
             ".card-claim",
