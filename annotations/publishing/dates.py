@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,4 +39,9 @@ def parse_moment(text: str) -> datetime:
         raise ValueError(DATE_FORMAT_ERROR)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        # In UTC: PostgreSQL refuses offsets of 16 hours and more ("-18:20"), which ISO
+        # 8601 and Python allow; the moment is the same.
+        return parsed.astimezone(UTC)
+    except OverflowError:  # a moment past year 9999 once in UTC
+        raise ValueError(DATE_FORMAT_ERROR) from None

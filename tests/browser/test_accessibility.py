@@ -10,6 +10,8 @@ text (verdict labels included) keeps its contrast.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -106,11 +108,16 @@ def audit_workspace(page, axe, desk, report) -> None:
     report["workspace, the claim form open"] = serious(axe, page)
     page.goto("/articles/")
     report["article list"] = serious(axe, page)
+    # The landing page after log-in (issue 16's "My work" once it is there).
+    page.goto("/")
+    report[f"home as a reviewer: {urlsplit(page.url).path}"] = serious(axe, page)
 
 
 def audit_desk(page, axe, desk, report) -> None:
     log_in_admin(page, "editor", PASSWORD)
     report["desk index"] = serious(axe, page)
+    page.goto("/")
+    report[f"home as an editor: {urlsplit(page.url).path}"] = serious(axe, page)
     page.goto("/admin/annotations/claim/")
     report["desk claim list"] = serious(axe, page)
     submitted = desk["article"].claims.filter(status="submitted").get()
