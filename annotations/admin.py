@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import models, transaction
@@ -34,12 +35,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotations import access, appearances, claimants, claims, desk, desk_charts, jobs, workflow
 from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
-from annotations.forms import ArticleUploadForm
+from annotations.forms import ArticleUploadForm, RationaleField
 from annotations.importers import (
     FAILED,
     NOT_TXT,
@@ -49,7 +51,8 @@ from annotations.importers import (
     importable,
 )
 from annotations.models import Appearance, Article, Claim, Claimant, ClaimEvent, Source, Verdict
-from annotations.sanitize import html_to_text
+from annotations.richtext import rationale_source
+from annotations.sanitize import html_to_text, sanitize_html
 from annotations.spans import CONTEXT_CHARS
 from factcheck.middleware import query_problem
 
@@ -531,12 +534,33 @@ class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
         return [(article.pk, str(article)) for article in articles.order_by("title")]
 
 
+class NamedAutocomplete(AutocompleteSelect):
+    """The admin's search-as-you-type select with a placeholder: select2's box takes its
+    accessible name from what it shows, and an empty one would have none."""
+
+    def __init__(self, *args, placeholder: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = self.placeholder
+        return attrs
+
+
 class ClaimAdminForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Markdown with its preview, like the workspace: claims.claim_update renders it.
+    rationale = RationaleField(label="Rationale")
 
     class Meta:
         model = Claim
         fields = ["claim", "claimant", "claim_date", "verdict", "rationale", "assignee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        claim = self.instance
+        self.initial["rationale"] = rationale_source(claim.rationale_markdown, claim.rationale)
 
     def clean(self):
         cleaned = super().clean()
@@ -758,6 +782,14 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     inlines = [SourceInline, AppearanceInline, ClaimEventInline]
     autocomplete_fields = ["claimant"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claimant":
+            kwargs["widget"] = NamedAutocomplete(
+                db_field, self.admin_site, placeholder="Claimant: type a name"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     change_form_template = "admin/annotations/claim/change_form.html"
 
     # -- reading
@@ -803,6 +835,12 @@ class ClaimAdmin(admin.ModelAdmin):
         """How long it has waited: since submission, or since creation for drafts."""
         return timesince(claim.submitted_at or claim.created_at)
 
+    @admin.display(description="rationale")
+    def formatted_rationale(self, claim: Claim) -> SafeString:
+        """The rationale as published (for those who may not change it), not its HTML."""
+        html = sanitize_html(claim.rationale)
+        return mark_safe(f'<div class="rationale">{html}</div>')  # noqa: S308 - sanitised
+
     @admin.display(description="quote in context")
     def quote_in_context(self, claim: Claim) -> str:
         before = "…" if len(claim.prefix) >= CONTEXT_CHARS else ""
@@ -836,6 +874,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("annotations.assign_claim")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the rationale formatted, as readers will see it.
+        return [
+            (name, {**options, "fields": [
+                "formatted_rationale" if f == "rationale" else f for f in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -19,7 +19,7 @@ from annotations.access import can_delete_claim, can_edit_claim, can_use_workspa
 from annotations.appearances import create_primary, move_appearance
 from annotations.locking import STALE, StaleVersion, lock_claim
 from annotations.models import AnchorState, Article, Claim, Claimant, ClaimEvent, Source, Verdict
-from annotations.sanitize import sanitize_html
+from annotations.richtext import rationale_source, render_markdown
 from annotations.spans import make_quote
 
 __all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
@@ -69,7 +69,8 @@ def claim_create(
             suffix=quote.suffix,
             claim=(text or "").strip() or quote.exact,
             verdict=verdict,
-            rationale=sanitize_html(rationale),
+            rationale=render_markdown(rationale),
+            rationale_markdown=rationale or "",
             claimant=claimant,
             claim_date=claim_date,
         )
@@ -94,7 +95,8 @@ def claim_update(
 
     ``fields`` may hold ``start``/``end``/``exact`` (with ``article``: the appearance in
     that article moves; without: the claim's own, primary one), ``text`` (the claim as
-    stated), ``verdict``, ``rationale``, ``claimant`` and ``claim_date``.
+    stated), ``verdict``, ``rationale`` (Markdown, rendered by ``richtext.render_markdown``),
+    ``claimant`` and ``claim_date``.
     Changes to a claim under review or published are recorded as an event with the
     fields changed (a correction when a published verdict changes): whoever changed a
     submitted claim's content may not approve it (``workflow``'s four-eyes rule).
@@ -112,8 +114,14 @@ def claim_update(
             current.claim = (fields["text"] or "").strip() or current.exact
         if "verdict" in fields:
             current.verdict = fields["verdict"]
-        if "rationale" in fields:
-            current.rationale = sanitize_html(fields["rationale"])
+        source = fields.get("rationale")
+        if source is not None and source != rationale_source(
+            current.rationale_markdown, current.rationale
+        ):
+            # Only a changed rationale is rendered again: an older HTML one sent back as
+            # the Markdown it was opened with stays exactly as it was.
+            current.rationale = render_markdown(source)
+            current.rationale_markdown = source
         if "claimant" in fields:
             current.claimant = fields["claimant"]
         if "claim_date" in fields:

@@ -12,23 +12,23 @@ from annotations.claims import claim_create
 from annotations.models import Article, Claim, Verdict
 from annotations.workflow import article_assign, claim_transition
 
-# (seed file prefix, quoted words, verdict, rationale, sources, final state)
+# (seed file prefix, quoted words, verdict, rationale (Markdown), sources, final state)
 DEMO_CLAIMS = [
     ("000", "the company lost $5.5 billion in revenue in the first quarter", "misleading",
-     "<p>Nvidia reported a <strong>$5.5 billion charge</strong> for H20 inventory and purchase "
-     "commitments, not lost revenue; 001 calls the same figure an impairment.</p>",
+     "Nvidia reported a **$5.5 billion charge** for H20 inventory and purchase "
+     "commitments, not lost revenue; 001 calls the same figure an impairment.",
      [("https://investor.nvidia.com/", "Nvidia quarterly results", "refutes")], "approved"),
     ("004", "reportedly a third of its income", "false",
-     "<p>China (including Hong Kong) was about <em>12%</em> of Nvidia's revenue in the July "
-     "quarter, as article 002 reports, not a third.</p>",
+     "China (including Hong Kong) was about *12%* of Nvidia's revenue in the July "
+     "quarter, as article 002 reports, not a third.",
      [("https://investor.nvidia.com/", "Nvidia 10-Q, revenue by region", "refutes")], "approved"),
     ("004", "establishing itself as the world’s largest chip exporter", "unproven",
-     "<p>Trade statistics rank Taiwan and others ahead by value; the figure given is a "
-     "projection.</p>",
+     "Trade statistics rank Taiwan and others ahead by value; the figure given is a "
+     "projection.",
      [("https://comtrade.un.org/", "UN Comtrade: integrated circuits exports", "context")],
      "submitted"),
     ("000", "one of the few foundries capable of manufacturing AI processors", "false",
-     "<p>ASML makes lithography machines; it is not a foundry.</p>",
+     "ASML makes lithography machines; it is not a foundry.",
      [("https://www.asml.com/en/company/about-asml", "About ASML", "refutes")],
      "changes_requested"),
     ("002", "which accounted for 12% of its revenue in the July quarter", "mostly-true", "", [],

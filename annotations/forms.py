@@ -1,8 +1,14 @@
+"""Form pieces the admin and pages share: file uploads, the Markdown rationale field."""
+
 from __future__ import annotations
 
 from django import forms
+from django.forms import Script
+from django.urls import reverse
 
 from annotations.models import Notification
+from annotations.richtext import MAX_MARKDOWN, render_markdown
+from annotations.sanitize import ALLOWED_TAGS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,3 +51,49 @@ class NotificationSettingsForm(forms.Form):
 
     def emailed(self) -> set[str]:
         return {kind for kind, on in self.cleaned_data.items() if on}
+
+
+class MarkdownPreviewWidget(forms.Textarea):
+    """A Markdown text area with the formatted text beside it, as it will be published.
+
+    The preview is rendered here when the page is built (it works without script) and
+    then, as one types, by the workspace API's preview endpoint: the same function
+    (``richtext.render_markdown``) makes the preview and what is stored.
+    """
+
+    template_name = "annotations/widgets/markdown_preview.html"
+
+    class Media:
+        js = [Script("annotations/rationale-admin.js", type="module")]
+        css = {"all": ["annotations/rationale.css"]}
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 8, "cols": 60, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            preview_html=render_markdown(value or ""),
+            preview_url=reverse("api:workspace-preview"),
+            allowed_tags=" ".join(sorted(ALLOWED_TAGS)),
+        )
+        return context
+
+
+class RationaleField(forms.CharField):
+    """A rationale as its writer types it: Markdown, rendered and sanitised on save."""
+
+    widget = MarkdownPreviewWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_MARKDOWN)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("help_text", MARKDOWN_HELP)
+        super().__init__(**kwargs)
+
+
+MARKDOWN_HELP = (
+    "Markdown: a blank line between paragraphs, **bold**, *italic*, lists (- or 1.), "
+    "> quotes, `code`, [link text](https://…). The preview shows it as it will be published."
+)

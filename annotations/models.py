@@ -343,7 +343,14 @@ class Claim(models.Model):
     verdict = models.ForeignKey(
         Verdict, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
-    rationale = models.TextField(blank=True, help_text="Sanitised HTML.")
+    rationale = models.TextField(
+        blank=True, help_text="Sanitised HTML: rationale_markdown rendered (richtext.py)."
+    )
+    rationale_markdown = models.TextField(
+        blank=True,
+        help_text="The rationale as its writer typed it (Markdown). Empty for rationales "
+        "written as HTML before Markdown: their HTML is kept as it was.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
     )

@@ -19,6 +19,7 @@ from annotations.forms import NotificationSettingsForm
 from annotations.models import Article, Claim, Notification, Source, Verdict
 from annotations.publishing.paragraphs import laid_out
 from annotations.publishing.workspace import lean_claims
+from annotations.sanitize import ALLOWED_TAGS
 
 ARTICLES_PER_PAGE = 25
 
@@ -147,6 +148,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "claimsUrl": reverse("api:article-claims", args=[article.pk]),
         "claimUrl": per_claim["workspace-claim"],
         "transitionsUrl": per_claim["claim-transitions"],
+        "previewUrl": reverse("api:workspace-preview"),
+        # What a rationale's HTML may hold: the page keeps only these tags (richtext.js).
+        "richTextTags": sorted(ALLOWED_TAGS),
         "appearancesUrl": per_claim["claim-appearances"],
         "similarUrl": reverse("api:similar-claims"),
         "claimantsUrl": reverse("api:claimants"),

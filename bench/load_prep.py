@@ -88,7 +88,7 @@ def main() -> None:
             "start": start,
             "end": end,
             "verdict": rng.choice(slugs),
-            "rationale": f"<p>Load test claim {n}: the figure does not match the report.</p>",
+            "rationale": f"Load test claim {n}: the figure *does not* match the report.",
             "sources": [{"url": f"https://source.example.org/load/{n}", "title": "A report"}],
         }
         lines.append(f"C\t/api/v1/articles/{pk}/claims/\t{json.dumps(body)}")

@@ -30,7 +30,7 @@ def make_draft(
         start, end = span(article, n)
     if complete:
         extra.setdefault("verdict", Verdict.objects.get(slug="false"))
-        extra.setdefault("rationale", "<p>The report says otherwise.</p>")
+        extra.setdefault("rationale", "The report says otherwise.")
         extra.setdefault("sources", [SOURCE])
     return claim_create(article=article, user=author, start=start, end=end, **extra)
 
@@ -46,7 +46,7 @@ def make_approved(article: Article, author, editor, **extra) -> Claim:
 
 
 def draft(article: Article, author, text: str | None = None, *, verdict: str = "false",
-          sources: int = 1, rationale: str = "<p>Because the <em>record</em> says so.</p>",
+          sources: int = 1, rationale: str = "Because the *record* says so.",
           claim: str = "") -> Claim:  # fmt: skip
     """A draft on the first occurrence of ``text`` (default: the body's first 40 characters)."""
     return make_draft(

@@ -501,12 +501,16 @@ def test_editing_an_approved_claim_in_the_admin_is_recorded(
     client.force_login(editor)
     data = form_data(client.get(change_url(claim)))
     data["verdict"] = Verdict.objects.get(slug="misleading").pk
-    data["rationale"] = "<p>Better context.</p><script>alert(1)</script>"
+    data["rationale"] = "Better *context*. <script>alert(1)</script>"
     response = client.post(change_url(claim), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     claim.refresh_from_db()
     assert claim.verdict.slug == "misleading"
-    assert claim.rationale == "<p>Better context.</p>alert(1)"  # sanitised on the way in
+    assert claim.rationale_markdown == "Better *context*. <script>alert(1)</script>"
+    # Rendered and sanitised on the way in: raw HTML is text.
+    assert (
+        claim.rationale == "<p>Better <em>context</em>. &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
     event = claim.events.last()
     assert (event.kind, event.actor, event.is_correction) == (ClaimEvent.Kind.EDIT, editor, True)
     assert set(event.changes) == {"verdict", "rationale"}

@@ -116,18 +116,20 @@ def test_offsets_are_code_points_beyond_the_basic_plane(reviewer):
     assert data["quote"]["end"] - data["quote"]["start"] == len(text) == 17
 
 
-def test_rationale_is_sanitised_on_the_way_in(reviewer, article):
-    data = create(
-        reviewer,
-        article,
-        rationale='<p onclick="x()">Fine <em>text</em><script>alert(1)</script>'
-        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">link</a></p>',
+def test_the_rationale_is_markdown_rendered_and_sanitised_on_the_way_in(reviewer, article):
+    source = (
+        '<p onclick="x()">Raw</p> *Fine* text<script>alert(1)</script>'
+        "<img src=x onerror=alert(1)> [link](javascript:alert(1)) [ok](https://example.org)"
     )
+    data = create(reviewer, article, rationale=source)
     html = data["rationale_html"]
-    assert "<em>text</em>" in html
-    for bad in ["<script", "onerror", "onclick", "javascript:", "<img"]:
+    assert "<em>Fine</em>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">ok</a>' in html
+    for bad in ["<script", "<img", "<p onclick", 'href="javascript:']:
         assert bad not in html
-    assert data["rationale_text"] == "Fine textalert(1)link"
+    assert "&lt;script&gt;" in html  # raw HTML is shown as text
+    assert data["rationale_markdown"] == source
+    assert data["rationale_text"].startswith('<p onclick="x()">Raw</p> Fine text<script>')
 
 
 # Bad input

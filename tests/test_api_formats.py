@@ -65,7 +65,7 @@ def checked(dated_article, reviewer, editor) -> Claim:
         end=40,
         text="Chinese firms are speeding up high-end chip production",
         verdict=Verdict.objects.get(slug="mostly-false"),
-        rationale="<p>The <strong>report</strong> shows output fell.</p>",
+        rationale="The **report** shows output fell.",
         sources=SOURCES,
     )
     claim = claim_transition(claim=claim, user=reviewer, action="submit")

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from annotations.models import Article, Claim, ClaimEvent, Source
+from annotations.richtext import render_markdown
 from bench.management.commands.generate_bench_data import Command, article_text
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,8 @@ def test_the_generator_makes_approved_claims_anchored_to_their_text(capsys):
     for claim in Claim.objects.select_related("article"):
         assert claim.article.body[claim.start : claim.end] == claim.exact
         assert claim.exact.strip() == claim.exact
+        # Rationales as the workspace writes them: Markdown, and that rendered.
+        assert claim.rationale == render_markdown(claim.rationale_markdown) != ""
 
 
 def test_the_generated_text_depends_only_on_the_seed():

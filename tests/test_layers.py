@@ -26,6 +26,7 @@ LAYERS = {
     "annotations.thesaurus": GROUND,
     "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
+    "annotations.richtext": GROUND,
     "annotations.serialization": GROUND,
     "annotations.jsonld": GROUND,
     "annotations.apps": GROUND,

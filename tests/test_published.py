@@ -141,14 +141,14 @@ def test_user_text_is_escaped(client, article, reviewer, editor):
         editor,
         SENTENCE,
         claim='</script><script>alert("x")</script><img src=x onerror=alert(1)>',
-        rationale='<p>ok</p><script>alert(2)</script><a href="javascript:alert(3)">x</a>',
+        rationale="ok <script>alert(2)</script> [x](javascript:alert(3))",
     )
     html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
     assert "<img src=x" not in html and "alert(2)" not in html.split("</head>")[1].split("Why")[0]
     assert all(tag == '<script type="application/ld+json">' for tag in scripts(html))
     (embedded,) = json_ld_blocks(html)  # the JSON-LD block cannot be closed early
     assert embedded["claimReviewed"].startswith("</script>")
-    assert "javascript:" not in html
+    assert 'href="javascript:' not in html and "<script>alert(2)" not in html
 
 
 def test_the_list_shows_newest_first_and_filters(client, seed_articles, reviewer, editor):

@@ -192,8 +192,58 @@ PAYLOADS: list[Payload] = [
     ),
 ]
 
-# Formatting a rationale may use: it must come through the sanitiser intact.
+# Rationales are Markdown (annotations/richtext.py): hostile Markdown, rendered by
+# markdown-it-py and then sanitised. Links and images with script URLs, raw HTML in every
+# position Markdown allows it, autolinks, reference definitions, code that holds markup.
+MARKDOWN_PAYLOADS: list[Payload] = _p(
+    "Markdown",
+    "[a javascript link](javascript:alert(1))",
+    "[upper case](JAVASCRIPT:alert(1))",
+    "[entity in the scheme](java&#115;cript:alert(1))",
+    "[escaped colon](javascript&#58;alert(1))",
+    "[angle brackets](<javascript:alert(1)>)",
+    "[control character](\x01javascript:alert(1))",
+    "[tab inside](java\tscript:alert(1))",
+    "[vbscript](vbscript:msgbox(1))",
+    "[data URL](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[a reference][xss]\n\n[xss]: javascript:alert(1)",
+    '[ref with title][t]\n\n[t]: https://example.org/ "a\\" onmouseover=\\"alert(1)"',
+    '[title breakout](https://example.org/ "x\\" onmouseover=\\"alert(1)")',
+    "![an image](javascript:alert(1))",
+    "![an image that errors](x onerror=alert(1))",
+    '![img](https://example.org/x.png"onerror="alert(1))',
+    "<javascript:alert(1)>",
+    "<JAVASCRIPT:alert(1)>",
+    '<https://example.org/"onmouseover="alert(1)>',
+    "<mailto:x@example.org?body=<script>alert(1)</script>>",
+    "<img src=x onerror=alert(1)>",
+    "<div onmouseover=alert(1)>block HTML</div>",
+    "Inline <span onclick=alert(1)>html</span> in a paragraph",
+    "<!-- --><script>alert(1)</script>",
+    "**<img src=x onerror=alert(1)>** in bold",
+    "[<img src=x onerror=alert(1)>](https://example.org/)",
+    "> <script>alert(1)</script> in a quote",
+    "- [list link](javascript:alert(1))\n- <svg onload=alert(1)>",
+    "`<script>alert(1)</script>` in code",
+    "```html\n<script>alert(1)</script>\n```",
+    "    <img src=x onerror=alert(1)> indented code",
+    "&lt;script&gt;alert(1)&lt;/script&gt; entities",
+    "&#60;img src=x onerror=alert(1)&#62; numeric entities",
+    "\\<script>alert(1)\\</script> escaped",
+    '[link](https://example.org/\\"onmouseover=alert(1))',
+    "www.example.org/<img src=x onerror=alert(1)>",
+    "https://example.org/?q=<script>alert(1)</script>",
+    "[x](https://example.org/ 'a'onmouseover='alert(1)')",
+)
+
+# Formatting a rationale may use (Markdown): it must come through the sanitiser intact.
 HARMLESS_RATIONALE = (
+    "The **ministry** says *otherwise*:\n\n"
+    "- figures from 2024\n- the original report\n\n"
+    "See [the report](https://example.org/report)."
+)
+# The same, as a rationale written in HTML before Markdown: it displays as it did.
+HARMLESS_HTML = (
     "<p>The <strong>ministry</strong> says <em>otherwise</em>:</p>"
     "<ul><li>figures from 2024</li><li>the original report</li></ul>"
     '<p>See <a href="https://example.org/report" target="_blank">the report</a>.</p>'

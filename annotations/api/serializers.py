@@ -25,6 +25,7 @@ from annotations.models import (
 )
 from annotations.publishing.rows import APPEARANCE_ARTICLE_FIELDS, ARTICLE_FIELDS, SOURCE_FIELDS
 from annotations.publishing.workspace import EXPANDABLE, LEAN_FIELDS
+from annotations.richtext import MAX_MARKDOWN
 
 MAX_SOURCES = 30
 
@@ -210,6 +211,10 @@ class WorkspaceClaimSerializer(ClaimSerializer):
 
     author_id = serializers.IntegerField()
     assignee = serializers.CharField(allow_null=True)
+    rationale_markdown = serializers.CharField(
+        help_text="The rationale as Markdown, for editing: as typed, or made from a rationale "
+        "written as HTML before Markdown (rationale_html is what it shows)."
+    )
     appearances = WorkspaceAppearanceSerializer(
         many=True, help_text="Every place the claim was made, proposed ones too."
     )
@@ -232,6 +237,7 @@ class WorkspaceClaimSerializer(ClaimSerializer):
             "submitted_at",
             "retracted_at",
             "retraction_reason",
+            "rationale_markdown",
             "anchor_state",
             "anchor_score",
             "events",
@@ -341,7 +347,13 @@ class ClaimWriteSerializer(serializers.Serializer):
         slug_field="slug", queryset=Verdict.objects.all(), required=False, allow_null=True
     )
     rationale = serializers.CharField(
-        required=False, allow_blank=True, max_length=50_000, trim_whitespace=False
+        required=False,
+        allow_blank=True,
+        max_length=MAX_MARKDOWN,
+        trim_whitespace=False,
+        help_text="Markdown (CommonMark: paragraphs, **bold**, *italic*, lists, > quotes, "
+        "`code`, [links](https://…)); raw HTML is shown as text. Stored rendered and "
+        "sanitised: rationale_html. POST it to /api/v1/workspace/preview/ to see the HTML first.",
     )
     sources = SourceInputSerializer(many=True, required=False, max_length=MAX_SOURCES)
     claimant = ClaimantInputSerializer(required=False, allow_null=True)
@@ -362,6 +374,32 @@ class ClaimWriteSerializer(serializers.Serializer):
                 {"end": "Send start and end together when you move a claim."}
             )
         return data
+
+
+class TextField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would take 0 or true as text."""
+
+    default_error_messages = {"not_a_string": "Send text (a JSON string), not {kind}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string", kind=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class PreviewSerializer(serializers.Serializer):
+    markdown = TextField(
+        allow_blank=True,
+        max_length=MAX_MARKDOWN,
+        trim_whitespace=False,
+        help_text="A rationale in Markdown, as the write field rationale takes it.",
+    )
+
+
+class PreviewResultSerializer(serializers.Serializer):
+    html = serializers.CharField(
+        help_text="The sanitised HTML the rationale would be stored and published as."
+    )
 
 
 class ClaimantOutSerializer(serializers.ModelSerializer):

@@ -25,6 +25,7 @@ urlpatterns = [
         workspace.ClaimTransitionView.as_view(),
         name="claim-transitions",
     ),
+    path("workspace/preview/", workspace.PreviewView.as_view(), name="workspace-preview"),
     path(
         "workspace/claims/similar/",
         workspace.SimilarClaimsView.as_view(),

@@ -37,6 +37,8 @@ from annotations.api.serializers import (
     ClaimWriteSerializer,
     ExpandSerializer,
     LeanClaimSerializer,
+    PreviewResultSerializer,
+    PreviewSerializer,
     SimilarAnswerSerializer,
     SimilarQuerySerializer,
     TransitionSerializer,
@@ -52,6 +54,7 @@ from annotations.publishing.workspace import (
     lean_claims,
     workspace_rows,
 )
+from annotations.richtext import render_markdown
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -329,6 +332,23 @@ class ClaimTransitionView(WorkspaceView):
             code = TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT)
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         return self.represent(claim)
+
+
+@extend_schema(tags=["workspace"])
+class PreviewView(GenericAPIView):
+    """A rationale in Markdown as it would be published: the same function renders the
+    preview and the stored text, so what you see is what will be published."""
+
+    permission_classes = [permissions.IsAuthenticated, CanUseWorkspace]
+    serializer_class = PreviewSerializer
+
+    @extend_schema(
+        request=PreviewSerializer, responses={200: PreviewResultSerializer, **WORKSPACE_ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"html": render_markdown(serializer.validated_data["markdown"])})
 
 
 def django_errors(call):

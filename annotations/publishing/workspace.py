@@ -30,6 +30,7 @@ from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
+from annotations.richtext import rationale_source
 
 # The keys of one lean claim (tests check that nothing else slips in).
 LEAN_FIELDS = (
@@ -39,7 +40,7 @@ LEAN_FIELDS = (
 # What the full representation can add on request (``?expand=sources,events``).
 EXPANDABLE = ("sources", "events")
 WORKSPACE_COLUMNS = (
-    "version", "submitted_at", "anchor_score",
+    "version", "submitted_at", "anchor_score", "rationale_markdown",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
 
@@ -189,6 +190,8 @@ class WorkspaceBuilder:
             "submitted_at": when(row["submitted_at"]),
             "retracted_at": when(row["retracted_at"]),
             "retraction_reason": row["retraction_reason"],
+            # What the form edits: the Markdown typed, or one made from an older HTML rationale.
+            "rationale_markdown": rationale_source(row["rationale_markdown"], row["rationale"]),
             "anchor_state": row["anchor_state"],
             "anchor_score": row["anchor_score"],
         }

@@ -163,3 +163,66 @@ def test_a_range_is_clipped_to_the_root_and_trimmed(text_page):
     )
     assert got == [{"start": 0, "end": len(BODY), "exact": BODY}, None, None]
     assert text_page.console_errors == []
+
+
+def python_words() -> list[tuple[int, int]]:
+    """Each word of BODY as code points, split as Intl.Segmenter splits these words."""
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:\u0301)?", BODY)]
+
+
+def test_words_are_found_in_code_points_beyond_the_basic_plane(text_page):
+    """The keyboard's caret and a span's ends move word by word: the word boundaries the
+    model gives are Python's code-point offsets, emoji and astral letters included."""
+    got = text_page.evaluate(
+        """(n) => {
+            const starts = [], ends = [];
+            let at = -1;
+            for (let i = 0; i < n; i++) {
+                at = model.wordBoundary(at, "start");
+                if (at === null) break;
+                starts.push(at);
+            }
+            let end = 0;
+            for (let i = 0; i < n; i++) {
+                end = model.wordBoundary(end, "end");
+                if (end === null) break;
+                ends.push(end);
+            }
+            const back = model.wordBoundary(ends[ends.length - 1], "start", true);
+            return {starts, ends, back};
+        }""",
+        40,
+    )
+    words = python_words()
+    assert [BODY[s:e] for s, e in zip(got["starts"], got["ends"], strict=True)] == [
+        BODY[s:e] for s, e in words
+    ]
+    assert got["starts"] == [s for s, _ in words]
+    assert got["back"] == words[-1][0]
+    assert "𝐀lpha" in [BODY[s:e] for s, e in words]
+
+
+@pytest.mark.parametrize("phrase", ["😀 and 𝐀 letters", "𝐀lpha beta", "👩\u200d👩\u200d👧 family"])
+def test_a_span_becomes_a_dom_range_and_back(text_page, phrase):
+    start = BODY.index(phrase)
+    got = text_page.evaluate(
+        """([start, end]) => {
+            const range = model.spanToRange(start, end);
+            return {
+                text: range.toString(),
+                from: model.offsetOf(range.startContainer, range.startOffset),
+                span: model.rangeToSpan(range),
+            };
+        }""",
+        [start, start + len(phrase)],
+    )
+    assert got == {"text": phrase, "from": start, "span": span_of(phrase)}
+
+
+def test_the_word_under_an_offset(text_page):
+    at = BODY.index("lpha")  # inside 𝐀lpha, after the astral letter
+    got = text_page.evaluate("(at) => [model.wordAt(at), model.wordBefore(at)]", at)
+    word = {"start": BODY.index("𝐀lpha"), "end": BODY.index("𝐀lpha") + len("𝐀lpha")}
+    assert got == [word, word]

@@ -130,7 +130,10 @@ def test_following_a_link_with_an_unsaved_edit_asks_and_the_edit_comes_back(
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#claim-form", state="hidden")
     claim.refresh_from_db()
-    assert (claim.rationale, claim.version) == ("Seen on satellite images taken in May.", 2)
+    assert (claim.rationale_markdown, claim.version) == (
+        "Seen on satellite images taken in May.",
+        2,
+    )
     assert page.evaluate(KEPT) == []
     assert page.console_errors == []
 

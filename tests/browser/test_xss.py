@@ -47,18 +47,36 @@ from annotations.importers import import_bytes
 from annotations.models import Article, Claim, Notification, Verdict, http_url_validator
 from annotations.published import CHECKS_PER_PAGE
 from annotations.publishing.uris import check_path
+from annotations.richtext import render_markdown
+from annotations.sanitize import html_to_text, sanitize_html
 from annotations.views import ARTICLES_PER_PAGE, NEWEST_UNREAD
 from annotations.views import NOTIFICATIONS_PER_PAGE as PER_PAGE
 from tests.browser.conftest import log_in
 from tests.browser.test_review_flow import admin_log_in
 from tests.conftest import PASSWORD
-from tests.xss_payloads import HARMLESS_RATIONALE, MARKER, PAYLOADS
+from tests.xss_payloads import (
+    HARMLESS_HTML,
+    HARMLESS_RATIONALE,
+    MARKDOWN_PAYLOADS,
+    MARKER,
+    PAYLOADS,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXTS = [p.text for p in PAYLOADS]
 N = len(TEXTS)
 JOINED = "\n".join(TEXTS)
+# Rationales are Markdown: these go in as rationales (and as claims, to be seen as typed).
+MARKDOWN = [p.text for p in MARKDOWN_PAYLOADS]
+MARKDOWN_JOINED = "\n\n".join(MARKDOWN)
+
+
+def rendered(markdown: str) -> str:
+    """What a rationale written as ``markdown`` shows as text."""
+    return html_to_text(render_markdown(markdown))
+
+
 URL_REFUSED = http_url_validator.message
 LINK_REL = "nofollow noopener noreferrer"
 UPLOAD_BATCH = 100  # Django takes at most DATA_UPLOAD_MAX_NUMBER_FILES (100) files a request
@@ -425,18 +443,52 @@ def make_carried(carrier: Article, reviewer, editor, verdicts) -> dict[str, Clai
             claim=rejected, user=user, action=action, comment=comment
         )
 
-    formatted = claims.claim_create(
+    # Every Markdown payload as the rationale (and the claim) of one draft; and every
+    # payload as a rationale written in HTML before Markdown (shown as stored, opened
+    # for editing as Markdown made from it).
+    markdown = claims.claim_create(
         article=carrier,
         user=reviewer,
-        **span_of(carrier, "Hostile input desk"),
-        text="A claim whose rationale keeps its formatting",
-        verdict=Verdict.objects.get(slug="false"),
-        rationale=HARMLESS_RATIONALE,
-        sources=[{"url": "https://example.org/report", "title": "The report"}],
+        **span_of(carrier, "Line 1"),
+        text=MARKDOWN_JOINED,
+        verdict=verdicts[3],
+        rationale=MARKDOWN_JOINED,
+        sources=[source(1, TEXTS[1])],
     )
-    formatted = workflow.claim_transition(claim=formatted, user=reviewer, action="submit")
-    formatted = workflow.claim_transition(claim=formatted, user=editor, action="approve")
-    return {"every": every, "rejected": rejected, "formatted": formatted}
+    legacy = claims.claim_create(
+        article=carrier,
+        user=reviewer,
+        **span_of(carrier, "Line 2"),
+        text=JOINED,
+        verdict=verdicts[4],
+        sources=[source(2, TEXTS[2])],
+    )
+    Claim.objects.filter(pk=legacy.pk).update(rationale=sanitize_html(JOINED))
+
+    formatted = {}
+    for name, phrase in [("formatted", "Hostile input desk"), ("formatted-html", "Line 3")]:
+        claim = claims.claim_create(
+            article=carrier,
+            user=reviewer,
+            **span_of(carrier, phrase),
+            text=f"A claim whose rationale keeps its formatting ({name})",
+            verdict=Verdict.objects.get(slug="false"),
+            rationale=HARMLESS_RATIONALE,
+            sources=[{"url": "https://example.org/report", "title": "The report"}],
+        )
+        if name == "formatted-html":  # written before Markdown
+            Claim.objects.filter(pk=claim.pk).update(
+                rationale=sanitize_html(HARMLESS_HTML), rationale_markdown=""
+            )
+        claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+        formatted[name] = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    return {
+        "every": every,
+        "rejected": rejected,
+        "markdown": markdown,
+        "legacy": legacy,
+        **formatted,
+    }
 
 
 def assert_the_api_refuses_every_address_that_is_not_http(reviewer) -> None:
@@ -472,6 +524,24 @@ def assert_the_api_refuses_every_address_that_is_not_http(reviewer) -> None:
     assert accepted == [t for t in TEXTS if t.lower().startswith(("http://", "https://"))]
 
 
+def make_markdown_checks(article: Article, reviewer, editor) -> list[Claim]:
+    """One published fact-check per Markdown payload, the payload its rationale and claim."""
+    checks = []
+    for k, text in enumerate(MARKDOWN):
+        claim = claims.claim_create(
+            article=article,
+            user=reviewer,
+            **span_of(article, "Report 0"),
+            text=text,
+            verdict=Verdict.objects.get(slug="misleading"),
+            rationale=f"Rationale {k}:\n\n{text}",
+            sources=[source(k, text)],
+        )
+        claim = workflow.claim_transition(claim=claim, user=reviewer, action="submit")
+        checks.append(workflow.claim_transition(claim=claim, user=editor, action="approve"))
+    return checks
+
+
 def make_checks(articles: list[Article], reviewer, editor, verdicts) -> list[Claim]:
     """One fact-check per payload on the article imported for it: written through the API
     (claim, rationale, source, verdict), published, then withdrawn with the payload as the
@@ -485,8 +555,8 @@ def make_checks(articles: list[Article], reviewer, editor, verdicts) -> list[Cla
             {
                 **span_of(article, f"Report {k}"),
                 "claim": text,
-                # Something is left once the payload is stripped: submitting needs a rationale.
-                "rationale": f"<p>Rationale {k}:</p>{text}",
+                # Markdown: something is left whatever the payload, as submitting needs it.
+                "rationale": f"Rationale {k}:\n\n{text}",
                 "verdict": verdicts[k].slug,
                 "sources": [source(k, text)],
             },
@@ -546,6 +616,26 @@ def sweep_workspace(page, sweep: Sweep, carrier: Article, carried: dict[str, Cla
         sweep.look(page, "workspace edit form", "#claim-form")
         page.keyboard.press("Escape")
         page.wait_for_selector("#claim-form", state="hidden")
+    # The live preview of a new claim's rationale: every Markdown payload typed at once.
+    page.keyboard.press("Escape")
+    page.evaluate(
+        """() => {
+            const p = document.querySelector('#article-body p.para');
+            window.getSelection().selectAllChildren(p);
+        }"""
+    )
+    page.keyboard.press("n")
+    page.wait_for_selector("#claim-form:not([hidden])")
+    page.fill("#claim-form textarea[name=rationale]", MARKDOWN_JOINED)
+    page.wait_for_function(
+        "() => document.querySelector('#rationale-preview').textContent.includes('Rationale') "
+        "|| document.querySelector('#rationale-preview li')"
+    )
+    page.wait_for_selector("#rationale-preview:not([aria-busy])")
+    sweep.look(page, "workspace rationale preview", "#rationale-preview")
+    page.fill("#claim-form textarea[name=rationale]", "")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#claim-form", state="hidden")
     # A click on a highlight opens its claim; so does Enter on a focused one.
     page.locator(f"mark.hl[data-claims~='{carried['rejected'].pk}']").first.click()
     page.locator(f"mark.hl[data-claims~='{carried['every'].pk}']").last.focus()
@@ -555,7 +645,7 @@ def sweep_workspace(page, sweep: Sweep, carrier: Article, carried: dict[str, Cla
 
 def sweep_desk(page, sweep: Sweep, carrier: Article, carried: dict[str, Claim]) -> None:
     """The admin's lists and change pages, the API's browsable view, the reviewers' list."""
-    held = [carried["every"].pk, carried["rejected"].pk]
+    held = [carried[name].pk for name in ("every", "rejected", "markdown", "legacy")]
     sweep.visit(page, "admin article changelist", "/admin/annotations/article/?all=")
     sweep.visit(
         page, "admin article change page", f"/admin/annotations/article/{carrier.pk}/change/"
@@ -628,7 +718,7 @@ def assert_the_rationale_keeps_its_formatting(page) -> None:
     assert link.get_attribute("target") is None
 
 
-def sweep_public(page, sweep: Sweep, carrier: Article, carried, checks) -> None:
+def sweep_public(page, sweep: Sweep, carrier: Article, carried, checks, markdown_checks) -> None:
     """The public site, signed out: each fact-check, the list, the checked article."""
     for check in checks:  # the one page that renders a rationale as HTML: one per payload
         expect = [check.claim, check.verdict.label, check.retraction_reason]
@@ -639,9 +729,13 @@ def sweep_public(page, sweep: Sweep, carrier: Article, carried, checks) -> None:
         check_path(carried["every"].pk, carried["every"].slug),
         expect=TEXTS,
     )
-    formatted = carried["formatted"]
-    sweep.visit(page, "public fact-check page", check_path(formatted.pk, formatted.slug))
-    assert_the_rationale_keeps_its_formatting(page)
+    for check in markdown_checks:
+        expect = [check.claim, rendered(check.rationale_markdown)]
+        sweep.visit(page, "public fact-check page", check_path(check.pk, check.slug), expect=expect)
+    for name in ("formatted", "formatted-html"):  # Markdown, and HTML from before Markdown
+        formatted = carried[name]
+        sweep.visit(page, "public fact-check page", check_path(formatted.pk, formatted.slug))
+        assert_the_rationale_keeps_its_formatting(page)
     published = Claim.objects.filter(status=Claim.Status.APPROVED).count()
     sweep.visit(
         page,
@@ -706,6 +800,7 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         admin_log_in(page, "editor")
         articles = upload_articles(page, sweep)
         checks = make_checks(articles, reviewer, editor, verdicts)
+        markdown_checks = make_markdown_checks(articles[0], reviewer, editor)
         sweep_desk(page, sweep, carrier, carried)
         sweep_bulk_action(page, sweep)
         sweep_bulk_approve(page, sweep)
@@ -719,7 +814,7 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         inbox.close()
 
         public = sweep.context(browser, live_server)
-        sweep_public(public.new_page(), sweep, carrier, carried, checks)
+        sweep_public(public.new_page(), sweep, carrier, carried, checks, markdown_checks)
         public.close()
 
     titles = [a.title for a in articles]
@@ -727,31 +822,35 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         "workspace": TEXTS,
         "workspace claim cards": TEXTS,
         "workspace card history": TEXTS,
-        "workspace edit form": TEXTS,
+        "workspace edit form": TEXTS + MARKDOWN,
+        "workspace rationale preview": [rendered(m) for m in MARKDOWN],
         "admin import report": [a.origin for a in articles],
         "admin article changelist": titles,
         "admin article change page": TEXTS,
-        "admin claim changelist": [str(c) for c in checks],
+        "admin claim changelist": [str(c) for c in checks + markdown_checks],
         "admin bulk action": [short(c) for c in checks],
         "admin bulk approve confirmation": [short(c) for c in checks],
         "admin index charts": [v.label for v in verdicts],
         "my work": [],  # the newest comments, checked on the page itself
         "notifications": TEXTS,  # each check was withdrawn with a payload as the reason
-        "admin claim change page": TEXTS,
+        "admin claim change page": TEXTS + MARKDOWN,
         "admin history changelist": TEXTS,
         "admin verdict changelist": [v.label for v in verdicts],
         "API browsable view": [as_json(t) for t in TEXTS],
         "reviewer article list": titles,
-        "public fact-check page": TEXTS,
+        "public fact-check page": TEXTS + MARKDOWN + [rendered(m) for m in MARKDOWN],
         "public fact-check list": TEXTS,
         "public article page": TEXTS,
     }
     assert set(sweep.shown) == set(expected)
     missing = {s: m for s, texts in expected.items() if (m := sweep.missing(s, texts))}
-    print(f"xss: {N} payloads x {len(expected)} surfaces, {len(sweep.executions)} executed")
+    print(
+        f"xss: {N} payloads and {len(MARKDOWN)} Markdown payloads x {len(expected)} surfaces, "
+        f"{len(sweep.executions)} executed"
+    )
     assert sweep.executions == []
     assert sweep.injections == []
     assert missing == {}, "shown nowhere on these surfaces: dropped rather than escaped?"
     assert sweep.absent == []
     assert sweep.no_csp == []
-    assert sweep.documents > N
+    assert sweep.documents > N + len(MARKDOWN)

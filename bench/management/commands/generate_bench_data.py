@@ -156,7 +156,10 @@ class Command(BaseCommand):
                     prefix=quote.prefix, suffix=quote.suffix,
                     claim=quote.exact[:1].upper() + quote.exact[1:],
                     verdict=rng.choice(verdicts),
-                    rationale="<p>" + " ".join(sentence(rng) for _ in range(3)) + "</p>",
+                    # Markdown as the workspace writes it; plain sentences render as one
+                    # paragraph (richtext.render_markdown), written here without the parser.
+                    rationale_markdown=(why := " ".join(sentence(rng) for _ in range(3))),
+                    rationale=f"<p>{why}</p>",
                     author=reviewer, status=Claim.Status.APPROVED, version=3,
                     created_at=at, updated_at=at, submitted_at=at,
                     approved_by=editor, approved_at=at,

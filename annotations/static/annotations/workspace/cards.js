@@ -15,15 +15,18 @@ import {
   verdictOf,
 } from "./state.js";
 import { colourClass, colourKey } from "./paint.js";
+import { richText } from "./richtext.js";
 import { anchorNotice, textChanged } from "./anchor-notice.js";
 
 let list = null;
 let quoteOf = null; // (start, end) → the body's text there
+let tags = []; // the allow-list's tags: what a rationale's HTML may keep
 
 /** Draw the cards into `listEl`; `slice(start, end)` gives a quote before details load. */
-export function initCards({ listEl, slice }) {
+export function initCards({ listEl, slice, richTextTags }) {
   list = listEl;
   quoteOf = slice;
+  tags = richTextTags;
 }
 
 export function renderPanel() {
@@ -193,7 +196,7 @@ function details(c) {
   box.append(h("h3", {}, "Rationale"));
   box.append(
     c.rationale_text
-      ? h("p", { className: "card-rationale" }, c.rationale_text)
+      ? h("div", { className: "card-rationale rich-text" }, richText(c.rationale_html, tags))
       : h("p", { className: "muted" }, "No rationale yet."),
   );
 

@@ -5,7 +5,7 @@
 
 import { $, announce } from "./dom.js";
 import { remember, state } from "./state.js";
-import { marksOf, pendingMarks, renderText } from "./paint.js";
+import { marksOf, renderText } from "./paint.js";
 import { cardEl, showCardError } from "./cards.js";
 import { activate, currentEtag, loadDetails, render, showCurrent } from "./view.js";
 import { clearErrors, initFormErrors, showFormErrors } from "./form-errors.js";
@@ -17,26 +17,32 @@ import {
   sourceValues,
 } from "./source-rows.js";
 import { clearDraft, draftKey, readDraft, renderPrompts, saveDraft } from "./drafts.js";
+import { attachPreview } from "./preview.js";
+import { hideHandles, placeForm } from "./place.js";
 import { initChecked, lookFor } from "./checked.js";
 import { claimantPayload, fillWhoAndWhen, initClaimantField, whoAndWhen } from "./claimant-field.js";
 import * as api from "./api.js";
 
 let form = null;
 let discardBox = null;
-let textColumn = null;
-let body = null;
+let preview = null; // the rationale's formatted preview (preview.js)
 let baseline = null; // the values the form opened with: changes are measured against them
 let openKey = null; // the draft key of what the form holds
 
-export function initForm({ formEl, textColumnEl, bodyEl }) {
+export function initForm({ formEl, previewUrl, csrfToken, richTextTags }) {
   form = formEl;
-  textColumn = textColumnEl;
-  body = bodyEl;
   initSourceRows($("#source-rows", form), $("#source-row-template"));
   discardBox = $("#claim-form-discard", form);
   initFormErrors(form);
   initClaimantField(form);
   initChecked({ formEl: form, attached: () => closeForm({ focusCard: false }) });
+  preview = attachPreview({
+    source: form.elements.rationale,
+    output: $("#rationale-preview", form),
+    url: previewUrl,
+    csrfToken,
+    tags: richTextTags,
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -65,22 +71,24 @@ export const formOpen = () => !form.hidden;
 
 /** What the form holds, as typed (every source row, empty ones too). */
 function values() {
-  const sources = sourceValues();
   return {
     claim: form.elements.claim.value,
     ...whoAndWhen(form),
     verdict: form.elements.verdict.value,
     rationale: form.elements.rationale.value,
-    sources,
+    sources: sourceValues(),
   };
 }
 
-function fill({ claim, verdict, rationale, sources, ...who }) {
+/** Put values in the form; `html` is the rationale's HTML when known (no preview request). */
+function fill({ claim, verdict, rationale, sources, ...who }, html = null) {
   form.elements.claim.value = claim || "";
   fillWhoAndWhen(form, who);
   form.elements.verdict.value = verdict || "";
   form.elements.rationale.value = rationale || "";
   fillSourceRows(sources);
+  if (html !== null) preview.show(html);
+  else preview.refresh();
 }
 
 /** Whether the open form holds something not saved. */
@@ -131,15 +139,18 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   state.pending = mode === "create" ? span : null;
   $("#claim-form-title", form).textContent = mode === "create" ? "New claim" : "Edit claim";
   $("#claim-form-quote", form).textContent = mode === "create" ? span.exact : claim.quote.exact;
-  fill({
-    claim: mode === "create" ? span.exact : claim.claim,
-    claimant: claim?.claimant?.name,
-    claimant_kind: claim?.claimant?.kind,
-    claim_date: claim?.claim_date,
-    verdict: claim && claim.verdict ? claim.verdict.slug : "",
-    rationale: claim ? claim.rationale_html : "",
-    sources: claim ? claim.sources : [],
-  });
+  fill(
+    {
+      claim: mode === "create" ? span.exact : claim.claim,
+      claimant: claim?.claimant?.name,
+      claimant_kind: claim?.claimant?.kind,
+      claim_date: claim?.claim_date,
+      verdict: claim && claim.verdict ? claim.verdict.slug : "",
+      rationale: claim ? claim.rationale_markdown : "",
+      sources: claim ? claim.sources : [],
+    },
+    claim ? claim.rationale_html : "",
+  );
   baseline = values();
   const where = mode === "create" ? span : claim.quote;
   openKey = draftKey({ claimId: state.formClaimId, start: where.start, end: where.end });
@@ -179,23 +190,6 @@ export function moveFormToSpan(span, anchor) {
   lookFor(span);
 }
 
-/** Put the form just under `anchor` (a DOMRect in viewport coordinates) in the text column. */
-export function placeForm(anchor) {
-  const column = textColumn.getBoundingClientRect();
-  const marks = state.formMode === "create" ? pendingMarks() : marksOf(state.formClaimId);
-  const rect = anchor || (marks[marks.length - 1] || body).getBoundingClientRect();
-  const width = Math.min(form.offsetWidth || 480, column.width);
-  const left = Math.max(0, Math.min(rect.left - column.left, column.width - width));
-  form.style.setProperty("--form-top", `${Math.round(rect.bottom - column.top + 10)}px`);
-  form.style.setProperty("--form-left", `${Math.round(left)}px`);
-  if (getComputedStyle(form).position === "fixed") return; // a sheet on narrow screens
-  // Scroll to show the form, keeping the last lines of the selection above it in view.
-  const box = form.getBoundingClientRect();
-  const overflow = box.bottom - window.innerHeight + 12;
-  if (overflow > 0) window.scrollBy(0, Math.max(0, Math.min(overflow, box.top - 96)));
-  else if (box.top < 0) window.scrollBy(0, box.top - 12);
-}
-
 // Closing: a changed form asks first, in the form itself.
 
 export const discardAsked = () => !discardBox.hidden;
@@ -231,6 +225,7 @@ export function closeForm({ focusCard = true } = {}) {
   openKey = null;
   baseline = null;
   form.hidden = true;
+  hideHandles();
   lookFor(null);
   const hadPending = state.pending !== null;
   const claimId = state.formClaimId;
@@ -286,14 +281,14 @@ export async function restoreDraft(key) {
 }
 
 function formPayload() {
-  const { sent, rows } = sourcePayload();
+  const { sent: sources, rows } = sourcePayload();
   const payload = {
     claim: form.elements.claim.value,
     claimant: claimantPayload(form),
     claim_date: form.elements.claim_date.value || null,
     verdict: form.elements.verdict.value || null,
     rationale: form.elements.rationale.value,
-    sources: sent,
+    sources,
   };
   return { payload, rows };
 }

@@ -162,5 +162,101 @@ export function createTextModel(root, { paragraphSelector = "p[data-offset]" } =
     return { start, end, exact: slice(start, end) };
   }
 
-  return { root, paragraphs, slice, clip, rangeToSpan };
+  // Words, for moving a caret or a span's ends word by word: each paragraph's word-like
+  // segments as code-point offsets into the body, in text order, made on first use.
+  let words = null;
+  function allWords() {
+    if (words) return words;
+    words = [];
+    const add = (p, from, to) =>
+      words.push({
+        start: p.start + codePointIndex(p.text, from),
+        end: p.start + codePointIndex(p.text, to),
+      });
+    for (const p of paragraphs) {
+      if (wordSegmenter()) {
+        for (const seg of wordSegmenter().segment(p.text)) {
+          if (seg.isWordLike) add(p, seg.index, seg.index + seg.segment.length);
+        }
+        continue;
+      }
+      for (const m of p.text.matchAll(/[\p{L}\p{N}\p{M}_]+/gu)) add(p, m.index, m.index + m[0].length);
+    }
+    return words;
+  }
+
+  /** The next word boundary of `kind` ("start" or "end") after `offset` (or before it, `back`). */
+  function wordBoundary(offset, kind, back = false) {
+    const list = allWords();
+    if (back) {
+      for (let n = list.length - 1; n >= 0; n--) if (list[n][kind] < offset) return list[n][kind];
+      return null;
+    }
+    for (const w of list) if (w[kind] > offset) return w[kind];
+    return null;
+  }
+
+  /** The word holding `offset` (or the nearest after it, or before it at the end). */
+  function wordAt(offset) {
+    const list = allWords();
+    return list.find((w) => w.end > offset) || list[list.length - 1] || null;
+  }
+
+  /** The last word starting at or before `offset`. */
+  function wordBefore(offset) {
+    const list = allWords();
+    for (let n = list.length - 1; n >= 0; n--) if (list[n].start <= offset) return list[n];
+    return list[0] || null;
+  }
+
+  /** A DOM point (node, offset) at code point `offset` of the body. */
+  function pointAt(offset, edge = "start") {
+    let p = paragraphs.find((q) => (edge === "start" ? offset < q.end : offset <= q.end));
+    p = p || paragraphs[paragraphs.length - 1];
+    if (!p) return null;
+    const index = utf16Index(p.text, Math.max(0, Math.min(offset, p.end) - p.start));
+    const walker = doc.createTreeWalker(p.el, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    let node = walker.nextNode();
+    while (node) {
+      const after = seen + node.data.length;
+      if (index < after || (index === after && edge === "end")) return { node, offset: index - seen };
+      seen = after;
+      const next = walker.nextNode();
+      if (!next) return { node, offset: node.data.length };
+      node = next;
+    }
+    return { node: p.el, offset: 0 };
+  }
+
+  /** A DOM range over body[start:end] (code points). */
+  function spanToRange(start, end) {
+    const from = pointAt(start, "start");
+    const to = pointAt(end, "end");
+    if (!from || !to) return null;
+    const range = doc.createRange();
+    range.setStart(from.node, from.offset);
+    range.setEnd(to.node, to.offset);
+    return range;
+  }
+
+  /** The code point a DOM point falls on (or next to), or null outside the text. */
+  function offsetOf(node, offset) {
+    const found = locate(node, offset, "start");
+    return found ? found.p.start + codePointIndex(found.p.text, found.index) : null;
+  }
+
+  return {
+    root,
+    paragraphs,
+    slice,
+    clip,
+    rangeToSpan,
+    wordBoundary,
+    wordAt,
+    wordBefore,
+    spanToRange,
+    offsetOf,
+    length: () => bodyCps.length,
+  };
 }

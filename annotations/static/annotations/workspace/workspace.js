@@ -9,9 +9,14 @@
 //   cards.js       the side panel and its cards, with what the server says one may do
 //   view.js        opening, closing and moving between claims; loading their details
 //   actions.js     a card's workflow moves and delete
+//   select.js      choosing a new claim's words: mouse, Shift+click, the keyboard's caret
+//   adjust.js      moving a new claim's ends before saving: buttons, keys, drag handles
 //   anchors.js     answers to a changed text: accept the place found, select again
 //                  (anchor-notice.js draws what the card says about it)
-//   form.js        the claim form (form-errors.js shows what the server refused)
+//   form.js        the claim form (source-rows.js its sources, form-errors.js what the
+//                  server refused, place.js where it goes: never over the words)
+//   preview.js     the rationale's Markdown, formatted as it will be published
+//   richtext.js    sanitised HTML from the server into the page, without innerHTML
 //   drafts.js      unsaved claims kept in the browser and offered back
 //   dom.js         small DOM helpers
 //
@@ -32,14 +37,14 @@ import {
   hasChanges,
   initForm,
   keepEditing,
-  moveFormToSpan,
-  openForm,
-  placeForm,
   refreshPrompts,
   requestClose,
   restoreDraft,
   startEdit,
 } from "./form.js";
+import { initPlace, placeForm } from "./place.js";
+import { initAdjust } from "./adjust.js";
+import { consumeSelectionClick, initSelect, startFromSelection } from "./select.js";
 import { clearDraft, initDrafts } from "./drafts.js";
 import { cancelReselect, reselecting, resolveAnchor, startReselect } from "./anchors.js";
 
@@ -54,9 +59,12 @@ const filterVerdict = $("#filter-verdict");
 const filterStatus = $("#filter-status");
 
 const text = createTextModel(bodyEl, { paragraphSelector: "p.para[data-offset]" });
+const csrfToken = $("#workspace input[name=csrfmiddlewaretoken]").value;
+const textColumn = $("#ws-text");
+const handles = [$("#span-start-handle"), $("#span-end-handle")];
 initState(config, JSON.parse($("#workspace-claims").textContent));
 configureApi({
-  csrfToken: $("#workspace input[name=csrfmiddlewaretoken]").value,
+  csrfToken,
   claimsUrl: config.claimsUrl,
   claimUrl: config.claimUrl,
   transitionsUrl: config.transitionsUrl,
@@ -66,69 +74,35 @@ configureApi({
   anchorUrl: config.anchorUrl,
 });
 initPaint(text);
-initCards({ listEl: list, slice: text.slice });
+initCards({ listEl: list, slice: text.slice, richTextTags: config.richTextTags });
 initView({ panelEl: panel, filterEls: [filterVerdict, filterStatus] });
 initDrafts({ userId: config.userId, articleId: config.articleId, boxEl: draftsBox });
-initForm({ formEl: form, textColumnEl: $("#ws-text"), bodyEl });
-
-// ---------------------------------------------------------------------------
-// Selecting words: a new claim's form
-
-let selectionOpenedForm = false;
-
-/** The selected text, clipped to the article body, as a span (null when none). */
-function selectionSpan() {
-  const selection = window.getSelection();
-  if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
-  const range = text.clip(selection.getRangeAt(0));
-  if (!range) return null;
-  return { span: text.rangeToSpan(range), rect: range.getBoundingClientRect() };
-}
-
-function startFromSelection() {
-  if (state.formMode === "edit") return false;
-  const found = selectionSpan();
-  if (!found || !found.span) return false;
-  if (reselecting()) {
-    window.getSelection().removeAllRanges();
-    resolveAnchor(state.reselectId, found.span);
-    return true;
-  }
-  const anchor = found.rect;
-  window.getSelection().removeAllRanges();
-  if (state.formMode === "create") moveFormToSpan(found.span, anchor);
-  else openForm({ mode: "create", span: found.span, anchor });
-  return true;
-}
-
-bodyEl.addEventListener("mousedown", () => {
-  selectionOpenedForm = false;
+initPlace({
+  formEl: form,
+  textColumnEl: textColumn,
+  bodyEl,
+  startHandle: handles[0],
+  endHandle: handles[1],
 });
-
-document.addEventListener("mouseup", (event) => {
-  if (event.button !== 0) return;
-  // A drag may end in the margin, outside the body; but not one made in the form or panel.
-  const target = event.target instanceof Node ? event.target : null;
-  const inside = [form, panel, shortcuts, draftsBox].some((el) => target && el.contains(target));
-  if (inside) return;
-  selectionOpenedForm = startFromSelection();
+initForm({
+  formEl: form,
+  previewUrl: config.previewUrl,
+  csrfToken,
+  richTextTags: config.richTextTags,
 });
-
-document.addEventListener("keyup", (event) => {
-  if (event.shiftKey || event.key === "Shift") {
-    if (isTyping(event.target)) return;
-    startFromSelection();
-  }
+initAdjust({ textModel: text, formEl: form, textColumnEl: textColumn, handles });
+initSelect({
+  textModel: text,
+  textColumnEl: textColumn,
+  caret: $("#ws-caret"),
+  ignoreEls: [form, panel, shortcuts, draftsBox, ...handles],
 });
 
 // ---------------------------------------------------------------------------
 // Highlights and cards
 
 bodyEl.addEventListener("click", (event) => {
-  if (selectionOpenedForm) {
-    selectionOpenedForm = false;
-    return;
-  }
+  if (consumeSelectionClick()) return;
   const mark = event.target.closest("mark.hl[data-claims]");
   if (!mark || !mark.dataset.claims) return;
   const selection = window.getSelection();
