@@ -200,7 +200,7 @@ def test_no_decision_and_next_on_an_editors_own_claim(client, editor, seed_artic
 def test_the_list_shows_the_quote_and_the_start_of_the_rationale_as_text(
     client, editor, reviewer, seed_articles
 ):
-    long = "<p>Because the <em>record</em> says &amp; shows so.</p><p>" + "More. " * 40 + "</p>"
+    long = "Because the *record* says & shows so.\n\n" + "More. " * 40  # Markdown
     claim = factories.make_submitted(seed_articles["000"], reviewer, rationale=long)
     client.force_login(editor)
     html = client.get(CHANGELIST).content.decode()
@@ -217,7 +217,7 @@ def test_the_list_shows_the_quote_and_the_start_of_the_rationale_as_text(
 
 def test_markup_in_a_quote_or_rationale_is_shown_as_text(client, editor, reviewer, seed_articles):
     claim = factories.make_submitted(
-        seed_articles["000"], reviewer, rationale="<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+        seed_articles["000"], reviewer, rationale="<script>alert(1)</script>"
     )
     client.force_login(editor)
     html = client.get(CHANGELIST).content.decode()
