@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import (
     HttpRequest,
@@ -31,6 +31,13 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotations import access, claims, desk, workflow
+from annotations.admin_lists import (
+    ArticleChangeList,
+    AutocompleteFilter,
+    BoundedLists,
+    PublisherFilter,
+    people_filter,
+)
 from annotations.forms import ArticleUploadForm
 from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
 from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
@@ -204,12 +211,6 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-# One column per status, counted in the changelist's own query.
-CLAIM_COUNTS = {
-    f"claims_{status.value}": Count("claims", filter=Q(claims__status=status.value)) for status in S
-}
-
-
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -234,7 +235,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(BoundedLists, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -250,11 +251,13 @@ class ArticleAdmin(admin.ModelAdmin):
         AssignmentFilter,
         DueFilter,
         "priority",
-        "publisher",
+        ("publisher", PublisherFilter),
         "imported_at",
     ]
     search_fields = ["title", "body"]
-    date_hierarchy = "imported_at"
+    # Only orders an index serves (admin_lists.py); the claims are counted per page.
+    sortable_by = ["priority", "due_date"]
+    changelist_class = ArticleChangeList
     list_select_related = ["assignee"]
     readonly_fields = ["origin", "content_hash", "imported_at", "imported_by", "raw_text"]
     fieldsets = [
@@ -276,7 +279,14 @@ class ArticleAdmin(admin.ModelAdmin):
     change_list_template = "admin/annotations/article/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**CLAIM_COUNTS)
+        return super().get_queryset(request).defer("body", "raw_text")
+
+    def get_search_results(self, request, queryset, search_term):
+        if request.path == reverse("admin:autocomplete"):
+            # Typing in the claim list's article filter: titles only (trigram-indexed).
+            term = search_term.strip()
+            return (queryset.filter(title__icontains=term) if term else queryset), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="claims")
     def claim_counts(self, article: Article) -> str:
@@ -412,21 +422,19 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
-    """The articles that have claims, by title, without loading their text."""
-
-    def field_choices(self, field, request, model_admin):
-        with_claims = model_admin.get_queryset(request).values_list("article_id", flat=True)
-        articles = Article.objects.filter(pk__in=with_claims).only("id", "title")
-        return [(article.pk, str(article)) for article in articles.order_by("title")]
-
-
 class ClaimAdminForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Claim
         fields = ["claim", "verdict", "rationale", "assignee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not in the fieldsets (change_form.html renders it), so not read from the
+        # instance by the admin's form factory: the version the page is loaded with.
+        if self.instance.pk is not None:
+            self.initial.setdefault("version", self.instance.version)
 
     def clean(self):
         cleaned = super().clean()
@@ -517,18 +525,21 @@ def describe_changes(event: ClaimEvent) -> str:
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(BoundedLists, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ["__str__", "status", "verdict", "article_title", "author", "assignee", "age"]
+    # The article is found by typing its title; authors are the people who may write
+    # claims, assignees the editors (admin_lists.py): no filter lists a whole table.
     list_filter = [
         WaitingForMeFilter,
         "status",
         "verdict",
-        ("article", ArticleListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("article", AutocompleteFilter),
+        ("author", people_filter("add_claim")),
+        ("assignee", people_filter("review_claim")),
         "approved_at",
     ]
+    sortable_by = ["age"]  # the queue by waiting time; the default is the newest change
     # The search box searches as ClaimQuerySet.search does everywhere (get_search_results).
     search_fields = ["claim", "exact", "rationale"]
     list_select_related = ["verdict", "article", "author", "assignee"]
@@ -549,11 +560,12 @@ class ClaimAdmin(admin.ModelAdmin):
                     "approved_at",
                     "retracted_at",
                     "retraction_reason",
-                    "version",
                 ]
             },
         ),
     ]
+    # The form's hidden version is rendered by change_form.html, outside the fieldsets:
+    # a fieldset would give it a label pointing at an input nobody sees.
     readonly_fields = [
         "article",
         "quote_in_context",
@@ -570,6 +582,11 @@ class ClaimAdmin(admin.ModelAdmin):
     change_form_template = "admin/annotations/claim/change_form.html"
 
     # -- reading
+
+    def changelist_view(self, request, extra_context=None):
+        # The article filter's search box brings the admin's autocomplete scripts.
+        media = self.media + AutocompleteFilter.media_for(Claim._meta.get_field("article"))
+        return super().changelist_view(request, {"media": media, **(extra_context or {})})
 
     def get_queryset(self, request):
         # Drafts stay private to their authors (and editors), as everywhere else.
@@ -808,7 +825,7 @@ class StepFilter(admin.SimpleListFilter):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
     """The audit trail, newest first, read-only for everyone."""
 
     list_display = ["at", "claim_text", "actor", "kind", "step", "note"]
@@ -817,6 +834,7 @@ class ClaimEventAdmin(admin.ModelAdmin):
     list_select_related = ["claim", "actor"]
     search_fields = ["comment"]
     ordering = ["-at", "-id"]
+    sortable_by = ["at"]
 
     @admin.display(description="claim", ordering="claim__claim")
     def claim_text(self, event: ClaimEvent) -> str:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations.bounded import distinct_values
+from annotations.listing import bad_page_link, keyset_list
 from annotations.models import Article, Claim, Verdict, claim_slug
 from annotations.publishing.claimreview import claimreview
+from annotations.publishing.keyset import InvalidCursor
 from annotations.publishing.paragraphs import classify_paragraph
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import verdict_scale
@@ -60,19 +62,19 @@ def check_list(request: HttpRequest) -> HttpResponse:
         checks = checks.from_publisher(publisher)
     if query:
         checks = checks.search(query)
-    page = Paginator(checks, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
-    publishers = (
-        Article.objects.filter(claims__status=Claim.Status.APPROVED)
-        .exclude(publisher="")
-        .values_list("publisher", flat=True)
-        .distinct()
-        .order_by("publisher")
+    try:
+        listed = keyset_list(request, checks, fields=("approved_at", "id"), size=CHECKS_PER_PAGE)
+    except InvalidCursor:
+        return bad_page_link(request, "checks/bad_request.html")
+    # Publishers with a published check, read from the publisher index one at a time.
+    publishers = distinct_values(
+        Article, "publisher", having=(Claim.objects.approved(), "article__publisher")
     )
     return render(
         request,
         "checks/list.html",
         {
-            "page": page,
+            "page": listed,
             "verdicts": Verdict.objects.all(),
             "publishers": publishers,
             "verdict": verdict,

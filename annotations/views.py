@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotations import access, workflow
+from annotations.listing import bad_page_link, keyset_list
 from annotations.models import Article, Claim, Source, Verdict
+from annotations.publishing.keyset import InvalidCursor
 from annotations.publishing.paragraphs import laid_out
 from annotations.publishing.workspace import lean_claims
 
@@ -43,8 +44,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         articles = articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "annotations/article_list.html", {"page": page, "query": query})
+    try:
+        listed = keyset_list(
+            request, articles, fields=("imported_at", "id"), size=ARTICLES_PER_PAGE
+        )
+    except InvalidCursor:
+        return bad_page_link(request)
+    return render(request, "annotations/article_list.html", {"page": listed, "query": query})
 
 
 @login_required
