@@ -39,14 +39,16 @@ class Tally:
         return self.more or self.n != 1
 
 
-def count_up_to(queryset: QuerySet, cap: int = COUNT_CAP) -> Tally:
+def count_up_to(queryset: QuerySet, cap: int | None = None) -> Tally:
     """How many rows ``queryset`` has, counting no further than ``cap + 1``."""
+    cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by().values("pk")[: cap + 1].count()
     return Tally(cap, more=True) if n > cap else Tally(n)
 
 
-def counts_up_to(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[str, Tally]:
+def counts_up_to(querysets: dict[str, QuerySet], cap: int | None = None) -> dict[str, Tally]:
     """Several capped counts in one query: ``SELECT (count of the first), (…), …``."""
+    cap = COUNT_CAP if cap is None else cap
     if not querysets:
         return {}
     parts, params = [], []
@@ -71,14 +73,12 @@ class CappedPaginator(Paginator):
     hold the first ``COUNT_CAP`` rows, so no page is further away than the cap either
     (an OFFSET of at most 1,000 rows). ``tally`` says whether there are more."""
 
-    cap = COUNT_CAP
-
     @cached_property
     def tally(self) -> Tally:
         if isinstance(self.object_list, QuerySet):
-            return count_up_to(self.object_list, self.cap)
+            return count_up_to(self.object_list)
         n = len(self.object_list)
-        return Tally(self.cap, more=True) if n > self.cap else Tally(n)
+        return Tally(COUNT_CAP, more=True) if n > COUNT_CAP else Tally(n)
 
     @cached_property
     def count(self) -> int:
@@ -97,7 +97,7 @@ def distinct_values(
     A loose index scan: each step asks the column's index for the smallest value above
     the last one, so ten publishers over 100,000 rows cost ten index probes (the column
     needs an index of its own). ``having=(queryset, lookup)`` keeps the values for which
-    ``queryset`` has a row whose ``lookup`` equals the value (one EXISTS probe each).
+    ``queryset`` has a row whose ``lookup`` equals the value (one probe each).
     """
     ops = connections["default"].ops
     table = ops.quote_name(model._meta.db_table)
@@ -107,7 +107,9 @@ def distinct_values(
         related, lookup = having
         probe = related.filter(**{lookup: RawSQL("v.value", ())}).order_by().values("pk")[:1]
         probe_sql, exists_params = probe.query.get_compiler(using=related.db).as_sql()
-        exists = f" AND EXISTS ({probe_sql})"
+        # A scalar subquery, probed once per value: PostgreSQL would turn an EXISTS
+        # into a join of every related row (a semi-join over all approved claims).
+        exists = f" AND ({probe_sql}) IS NOT NULL"
     sql = (
         f"WITH RECURSIVE v(value) AS ("  # noqa: S608 - names from the model, values bound
         f" SELECT MIN({column}) FROM {table} WHERE {column} > %s"

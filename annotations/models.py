@@ -284,11 +284,17 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["updated_at", "id"], name="claim_sync_idx"),
             models.Index(fields=["status", "updated_at", "id"], name="claim_status_sync_idx"),
-            # The public list, newest first; "approved in the past 7 days" on the desk.
+            # The public list newest first, alone and by verdict; "approved in the past 7
+            # days" on the desk.
             models.Index(
                 fields=["approved_at", "id"],
                 condition=Q(status="approved"),
                 name="claim_published_idx",
+            ),
+            models.Index(
+                fields=["verdict", "approved_at", "id"],
+                condition=Q(status="approved"),
+                name="claim_published_verdict_idx",
             ),
             # The queue by waiting time (the admin's "age"), alone and within a status.
             models.Index(Coalesce("submitted_at", "created_at"), "id", name="claim_age_idx"),

@@ -519,6 +519,26 @@ def test_articles_are_paged_by_id_with_their_approved_claims(api, seed_articles,
     assert api.get(f"{ARTICLES}{b.pk}/").status_code == 404
 
 
+def test_articles_leave_their_text_out_unless_asked_for_it(api, article, reviewer, editor):
+    factories.approved(article, reviewer, editor)
+    lean = api.get(ARTICLES)
+    (listed,) = lean.json()["results"]
+    assert "body" not in listed and "body" not in api.get(f"{ARTICLES}{article.pk}/").json()
+    assert article.body[:200] not in lean.content.decode()
+    full = api.get(ARTICLES, {"expand": "body"})
+    assert full.json()["results"][0]["body"] == article.body
+    assert full["ETag"] != lean["ETag"]
+    detail = api.get(f"{ARTICLES}{article.pk}/", {"expand": "body"}).json()
+    assert detail["body"] == article.body
+    assert list(detail)[-2:] == ["body", "claims"]
+    for url in (ARTICLES, f"{ARTICLES}{article.pk}/"):
+        refused = api.get(url, {"expand": "sources"})
+        assert refused.status_code == 400
+        assert refused.json()["expand"] == [
+            "Expand body (the only part an article adds), not 'sources'."
+        ]
+
+
 def test_an_article_whose_claims_were_all_withdrawn_is_listed_with_none(
     api, article, reviewer, editor
 ):

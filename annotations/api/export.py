@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 from annotations.api.authentication import TokenAuthentication
 from annotations.api.conditional import conditional, latest, make_etag
 from annotations.api.filters import (
+    ArticleExpandSerializer,
     ArticleListQuerySerializer,
     ClaimFilterSerializer,
     ClaimListQuerySerializer,
@@ -429,6 +430,11 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 
 
+def article_columns(params: dict[str, Any]) -> tuple[str, ...]:
+    """The columns an article answer reads: its text only with ``?expand=body``."""
+    return ARTICLE_COLUMNS + (("body",) if "body" in params.get("expand", ()) else ())
+
+
 def article_json(
     article: dict[str, Any], claims: list[dict[str, Any]], builder: ClaimBuilder
 ) -> dict[str, Any]:
@@ -442,6 +448,7 @@ def article_json(
         "publisher": article["publisher"],
         "byline": article["byline"],
         "published_at": builder.when(article["published_at"]),
+        **({"body": article["body"]} if "body" in article else {}),
         "claims": [{k: v for k, v in item.items() if k != "article"} for item in claims],
     }
 
@@ -478,7 +485,7 @@ class ArticleListView(ExportView):
         cursor = request_cursor(params.get("cursor"), (int,))
         articles_qs = export_articles(params.get("publisher"))
         around = page(
-            articles_qs.values(*ARTICLE_COLUMNS), cursor, params["page_size"], ARTICLE_KEY
+            articles_qs.values(*article_columns(params)), cursor, params["page_size"], ARTICLE_KEY
         )
         articles = around.rows
         builder = ClaimBuilder(context["scale_bounds"], links)
@@ -521,12 +528,13 @@ class ArticleDetailView(ExportView):
 
     @extend_schema(
         operation_id="export_articles_retrieve",
-        parameters=[FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
+        parameters=[ArticleExpandSerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses=export_responses(ExportArticleSerializer, detail=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         fmt, links, context = self.reading(request)
-        article = export_articles().filter(pk=pk).values(*ARTICLE_COLUMNS).first()
+        params = validated(ArticleExpandSerializer, request, context)
+        article = export_articles().filter(pk=pk).values(*article_columns(params)).first()
         if article is None:
             raise Http404("This article has no published fact-checks.")
         cursor = request_cursor(request.query_params.get("cursor"), (int,))

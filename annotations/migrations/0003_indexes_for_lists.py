@@ -70,6 +70,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='claim',
+            index=models.Index(condition=models.Q(('status', 'approved')), fields=['verdict', 'approved_at', 'id'], name='claim_published_verdict_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='claim',
             index=models.Index(django.db.models.functions.comparison.Coalesce('submitted_at', 'created_at'), models.F('id'), name='claim_age_idx'),
         ),
         migrations.AddIndex(
