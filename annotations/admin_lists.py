@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.db.models.expressions import OrderBy
@@ -40,13 +40,22 @@ def ascending(part) -> bool:
 
 class DeskChangeList(ChangeList):
     def get_ordering(self, request, queryset):
-        """Django breaks ties with ``-pk`` whatever the direction of the column; break
-        them in the column's own direction, so that an index on (column, id) serves the
-        order both ways instead of leaving a sort of the whole table."""
+        """A chosen column, then the id the same way round.
+
+        Django follows a chosen column with the list's default order and then ``-pk``
+        whatever the column's direction; an index on (column, id) serves the column
+        and the id in either direction, and nothing else.
+        """
         ordering = list(super().get_ordering(request, queryset))
-        if len(ordering) > 1 and ordering[-1] == "-pk" and ascending(ordering[0]):
-            ordering[-1] = "pk"
-        return ordering
+        if not self.params.get(ORDER_VAR):
+            return ordering
+        fallback = list(queryset.query.order_by)
+        chosen = [part for part in ordering if part not in ("pk", "-pk")]
+        if fallback and chosen[-len(fallback) :] == fallback:
+            chosen = chosen[: -len(fallback)]
+        if not chosen:
+            return ordering
+        return [*chosen, "pk" if ascending(chosen[0]) else "-pk"]
 
 
 class BoundedLists:

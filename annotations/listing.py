@@ -63,8 +63,8 @@ def keyset_list(
     return ListPage(
         rows=around.rows,
         tally=count_up_to(queryset),
-        newer=link(request, around.prev),
-        older=link(request, around.next),
+        newer=link(request, around.prev) if around.prev else None,
+        older=link(request, around.next) if around.next else None,
         newest=None if at_start else link(request, None),
         oldest=link(request, LAST_PAGE) if around.next else None,
     )
