@@ -67,6 +67,7 @@ from annotations.publishing.keyset import (
 )
 from annotations.publishing.query import (
     ExportQuery,
+    article_claim_rows,
     export_articles,
     export_claims,
     watched_claims,
@@ -413,10 +414,11 @@ def article_items(
 ) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """The published-once claims of these articles in text order, built and grouped by
     article (approved ones only), and their rows (validators read tombstones too)."""
+    ids = [a["id"] for a in articles]
     rows = list(
-        claim_rows(
-            Claim.objects.published_once().filter(article_id__in=[a["id"] for a in articles])
-        ).order_by("article_id", "start", "end", "id")
+        article_claim_rows(Claim.objects.published_once(), ids).order_by(
+            "article_id", "start", "end", "id"
+        )
     )
     live = [row for row in rows if not is_tombstone_row(row)]
     grouped: dict[int, list] = defaultdict(list)
