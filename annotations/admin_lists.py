@@ -154,7 +154,10 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
             "", '<option value="{}" selected>{}</option>', self.lookup_choices
         )
         return format_html(
-            '<select{}><option value=""></option>{}</select>', flatatt(attrs), chosen
+            '<select{}><option value="" label="Any {}"></option>{}</select>',
+            flatatt(attrs),
+            self.field.verbose_name,
+            chosen,
         )
 
     @staticmethod
