@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import (
     HttpRequest,
@@ -26,27 +26,30 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from annotations import access, claims, desk, workflow
+from annotations import access, appearances, claimants, claims, desk, workflow
 from annotations.admin_lists import (
     ArticleChangeList,
     AutocompleteFilter,
     BoundedLists,
     PublisherFilter,
+    ValidAutocompletes,
     people_filter,
 )
 from annotations.forms import ArticleUploadForm
 from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.models import Appearance, Article, Claim, Claimant, ClaimEvent, Source, Verdict
 from annotations.spans import CONTEXT_CHARS
 
 STALE_ADMIN = (
     "This claim changed since you loaded it (someone else acted on it first). "
     "The page now shows it as it is: check it and try again."
 )
+UNKNOWN_STEP = "Choose one of the buttons beside an appearance."
+MERGE_TWO = "Select at least two claims to merge."
 STALE_FORM = (
     "This claim changed since you loaded it (someone else saved or moved it first). "
     "Reload the page to see the current version, then make your change again."
@@ -76,6 +79,18 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people
         self.fields["assignee"].label = label
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Claim.objects.none(),
+        label="Keep this claim",
+        help_text="The others become tombstones pointing to it; their appearances move to it.",
+    )
+
+    def __init__(self, *args, choices: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = choices
 
 
 class CommentForm(forms.Form):
@@ -142,6 +157,8 @@ def apply_each(
                 step(obj)
         except workflow.TransitionError as exc:
             refused[exc.message].append(short(obj))
+        except (PermissionDenied, ValidationError) as exc:
+            refused[" ".join(getattr(exc, "messages", [str(exc)]))].append(short(obj))
         except claims.StaleVersion:
             refused[STALE_ADMIN].append(short(obj))
         else:
@@ -427,7 +444,7 @@ class ClaimAdminForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["claim", "verdict", "rationale", "assignee"]
+        fields = ["claim", "claimant", "claim_date", "verdict", "rationale", "assignee"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -469,6 +486,53 @@ class SourceInline(admin.StackedInline):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._claim_editable(request, obj)
+
+
+class AppearanceInline(admin.TabularInline):
+    """Where the claim was made. Read-only here: appearances are added from the workspace,
+    confirmed, split off or removed with the buttons (each through appearances.py)."""
+
+    model = Appearance
+    fk_name = "claim"
+    fields = ["article", "quote", "primary", "state", "anchor_state", "proposed_by", "actions"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "where the claim was made"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "proposed_by")
+            .defer("article__body", "article__raw_text")
+            .order_by("-primary", "id")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="quote")
+    def quote(self, appearance: Appearance) -> str:
+        return Truncator(appearance.exact).chars(120)
+
+    @admin.display(description="")
+    def actions(self, appearance: Appearance) -> str:
+        url = reverse("admin:annotations_claim_appearance", args=[appearance.claim_id])
+        buttons = []
+        if appearance.state == Appearance.State.PROPOSED:
+            buttons.append(("confirm", "Confirm"))
+        if not appearance.primary or appearance.claim.appearances.count() > 1:
+            buttons += [("split", "Split off as a new claim"), ("remove", "Remove")]
+        return format_html_join(
+            " ",
+            '<button type="submit" form="appearance-form" formaction="{}" name="do" '
+            'value="{}:{}" class="button">{}</button>',
+            ((url, action, appearance.pk, label) for action, label in buttons),
+        )
 
 
 SOURCE_FIELDS = ["url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url"]
@@ -525,7 +589,7 @@ def describe_changes(event: ClaimEvent) -> str:
 
 
 @admin.register(Claim)
-class ClaimAdmin(BoundedLists, admin.ModelAdmin):
+class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ["__str__", "status", "verdict", "article_title", "author", "assignee", "age"]
     # The article is found by typing its title; authors are the people who may write
@@ -544,9 +608,21 @@ class ClaimAdmin(BoundedLists, admin.ModelAdmin):
     search_fields = ["claim", "exact", "rationale"]
     list_select_related = ["verdict", "article", "author", "assignee"]
     ordering = ["-updated_at", "-id"]
-    actions = ["assign_claims", "approve", "reject", "request_changes"]
+    actions = ["assign_claims", "approve", "reject", "request_changes", "merge_claims"]
     fieldsets = [
-        (None, {"fields": ["article", "quote_in_context", "claim", "verdict", "rationale"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "article",
+                    "quote_in_context",
+                    "claim",
+                    ("claimant", "claim_date"),
+                    "verdict",
+                    "rationale",
+                ]
+            },
+        ),
         (
             "Workflow",
             {
@@ -578,7 +654,8 @@ class ClaimAdmin(BoundedLists, admin.ModelAdmin):
         "retracted_at",
         "retraction_reason",
     ]
-    inlines = [SourceInline, ClaimEventInline]
+    inlines = [SourceInline, AppearanceInline, ClaimEventInline]
+    autocomplete_fields = ["claimant"]
     change_form_template = "admin/annotations/claim/change_form.html"
 
     # -- reading
@@ -660,6 +737,8 @@ class ClaimAdmin(BoundedLists, admin.ModelAdmin):
         fields = {}
         for name, service_name in [
             ("claim", "text"),
+            ("claimant", "claimant"),
+            ("claim_date", "claim_date"),
             ("verdict", "verdict"),
             ("rationale", "rationale"),
         ]:
@@ -714,7 +793,38 @@ class ClaimAdmin(BoundedLists, admin.ModelAdmin):
             self.admin_site.admin_view(self.transition_view),
             name="annotations_claim_transition",
         )
-        return [transition, *super().get_urls()]
+        appearance = path(
+            "<int:object_id>/appearance/",
+            self.admin_site.admin_view(self.appearance_view),
+            name="annotations_claim_appearance",
+        )
+        return [transition, appearance, *super().get_urls()]
+
+    def appearance_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A button on an appearance: confirm it, split it off, or remove it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(self.get_queryset(request), pk=object_id)
+        action, _, pk = request.POST.get("do", "").partition(":")
+        appearance = get_object_or_404(Appearance, pk=pk if pk.isdigit() else 0, claim=claim)
+        steps = {
+            "confirm": (appearances.appearance_confirm, "Appearance confirmed: now published."),
+            "remove": (appearances.appearance_remove, "Appearance removed."),
+            "split": (appearances.appearance_split, "Split off as a new draft claim."),
+        }
+        if action not in steps:
+            messages.error(request, UNKNOWN_STEP)
+            return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
+        step, done = steps[action]
+        try:
+            result = step(appearance=appearance, user=request.user)
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, done)
+            if action == "split":
+                return redirect(reverse("admin:annotations_claim_change", args=[result.pk]))
+        return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """One button on the change page: apply it to the version the page was loaded with."""
@@ -765,6 +875,32 @@ class ClaimAdmin(BoundedLists, admin.ModelAdmin):
         return self._with_comment(
             request, queryset, "request_changes", "What should the author change?"
         )
+
+    @admin.action(permissions=["review"], description="Merge selected claims into one…")
+    def merge_claims(self, request: HttpRequest, queryset: QuerySet):
+        """The selected claims are one claim: keep the chosen one; the others' appearances
+        move to it and they become tombstones whose pages lead to it."""
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None,
+            choices=queryset.order_by("pk"),
+        )
+        if queryset.count() < 2:
+            messages.error(request, MERGE_TWO)
+            return None
+        if not form.is_bound or not form.is_valid():
+            return action_page(
+                self, request, queryset, form=form, title="Merge claims", button="Merge"
+            )
+        survivor = form.cleaned_data["survivor"]
+
+        def step(claim: Claim) -> None:
+            appearances.claims_merge(survivor=survivor, other=claim, user=request.user)
+
+        apply_each(
+            request, queryset.exclude(pk=survivor.pk), step, noun="claim",
+            done=f"merged into #{survivor.pk}",
+        )  # fmt: skip
+        return None
 
     def _with_comment(self, request, queryset, action: str, label: str):
         form = CommentForm(request.POST if "apply" in request.POST else None, label=label)
@@ -846,7 +982,7 @@ class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
 
     @admin.display(description="comment or change")
     def note(self, event: ClaimEvent) -> str:
-        return Truncator(event.comment or describe_changes(event) or "–").chars(80)
+        return event.comment or describe_changes(event) or "–"  # wraps; the reason is the point
 
     def has_add_permission(self, request):
         return False
@@ -856,3 +992,104 @@ class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------------------
+# Claimants: one per real person or organisation; merged by editors
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "description", "claim_count", "merged_into"]
+    list_filter = ["kind"]
+    search_fields = ["name", "key", "description"]
+    fields = ["name", "kind", "description", "same_as", "merged_into"]
+    readonly_fields = ["merged_into"]
+    actions = ["merge_claimants"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_total=Count("claims"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The claim form's autocomplete offers only claimants that were not merged away.
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset, distinct
+
+    @admin.display(description="claims", ordering="claim_total")
+    def claim_count(self, claimant: Claimant) -> int:
+        return claimant.claim_total
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return access.is_editor(request.user)
+
+    @admin.action(permissions=["review"], description="Merge selected claimants into one…")
+    def merge_claimants(self, request: HttpRequest, queryset: QuerySet):
+        form = ClaimantMergeForm(
+            request.POST if "apply" in request.POST else None, choices=queryset.order_by("name")
+        )
+        if queryset.count() < 2:
+            messages.error(request, "Select at least two claimants to merge.")
+            return None
+        if not form.is_bound or not form.is_valid():
+            return action_page(
+                self, request, queryset, form=form, title="Merge claimants", button="Merge"
+            )
+        keep = form.cleaned_data["survivor"]
+
+        def step(claimant: Claimant) -> None:
+            claimants.claimants_merge(keep=keep, merge=claimant, user=request.user)
+
+        apply_each(
+            request, queryset.exclude(pk=keep.pk), step, noun="claimant",
+            done=f"merged into {keep.name}",
+        )  # fmt: skip
+        return None
+
+
+class ClaimantMergeForm(MergeForm):
+    survivor = forms.ModelChoiceField(
+        queryset=Claimant.objects.none(),
+        label="Keep this claimant",
+        help_text="The others' claims move to it; their names and pages lead to it.",
+    )
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(admin.ModelAdmin):
+    """The queue of appearances waiting for a second editor: confirm them in bulk."""
+
+    list_display = ["claim", "article", "quote", "state", "proposed_by", "created_at"]
+    list_filter = ["state", "anchor_state"]
+    list_select_related = ["claim", "article", "proposed_by"]
+    search_fields = ["exact", "claim__claim"]
+    actions = ["confirm"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
+        return queryset.filter(claim__in=Claim.objects.visible_to(request.user))
+
+    @admin.display(description="quote")
+    def quote(self, appearance: Appearance) -> str:
+        return Truncator(appearance.exact).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return access.is_editor(request.user)
+
+    @admin.action(permissions=["review"], description="Confirm selected appearances")
+    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def step(appearance: Appearance) -> None:
+            appearances.appearance_confirm(appearance=appearance, user=request.user)
+
+        apply_each(request, queryset, step, noun="appearance", done="confirmed")

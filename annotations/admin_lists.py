@@ -165,3 +165,25 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
         """The scripts and styles the changelist needs for a filter on ``field``."""
         widget = AutocompleteSelect(field, admin.site)
         return widget.media + Media(js=["annotations/admin/autocomplete_filter.js"])
+
+
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete select with a label on its empty option: HTML allows no
+    empty ``<option>`` without one (the Nu HTML Checker says so)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value == "" and not label:
+            option["attrs"]["label"] = "None"
+        return option
+
+
+class ValidAutocompletes:
+    """A ModelAdmin mixin: its ``autocomplete_fields`` render as valid HTML."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

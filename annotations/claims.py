@@ -8,22 +8,21 @@ read the same version cannot both win, on PostgreSQL and on SQLite alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.appearances import create_primary, move_appearance
+from annotations.locking import STALE, StaleVersion, lock_claim
+
+__all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
+from annotations.models import Article, Claim, Claimant, ClaimEvent, Source, Verdict
 from annotations.sanitize import sanitize_html
 from annotations.spans import make_quote
 
-STALE = (
-    "This claim changed since you loaded it (you sent version {given}, it is now "
-    "at version {current}). Reload it and apply your change again."
-)
 NOT_YOURS = "Only the claim's author or an editor may change it, and only while it is editable."
 CANNOT_DELETE = (
     "Only a draft that has never been submitted can be deleted, by its author or an editor."
@@ -31,35 +30,13 @@ CANNOT_DELETE = (
 NO_WORKSPACE = "You need reviewer or editor rights to write claims."
 SOURCE_NOT_FOUND = "Source {id} does not belong to this claim."
 
+NO_SUCH_APPEARANCE = (
+    "This claim does not appear in article {article}: attach it there first, or move it "
+    "where it appears."
+)
+
 # Fields whose change on a claim under review or published is recorded in its history.
-TRACKED = ("claim", "verdict", "rationale", "start", "end")
-
-
-class StaleVersion(Exception):
-    def __init__(self, claim: Claim, given: int | None):
-        self.claim = claim
-        self.given = given
-        super().__init__(STALE.format(given=given, current=claim.version))
-
-
-def lock_claim(pk: int, version: int | None) -> Claim:
-    """Bump the version if it is still ``version`` (inside a transaction), else StaleVersion."""
-    if version is not None:
-        bumped = Claim.objects.filter(pk=pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        claim = Claim.objects.select_related("article", "verdict").get(pk=pk)
-        if not bumped:
-            raise StaleVersion(claim, version)
-        return claim
-    claim = (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related("article", "verdict")
-        .get(pk=pk)
-    )
-    Claim.objects.filter(pk=pk).update(version=F("version") + 1, updated_at=timezone.now())
-    claim.refresh_from_db(fields=["version", "updated_at"])
-    return claim
+TRACKED = ("claim", "verdict", "rationale", "start", "end", "claimant", "claim_date")
 
 
 def claim_create(
@@ -73,7 +50,10 @@ def claim_create(
     verdict: Verdict | None = None,
     rationale: str = "",
     sources: Sequence[dict[str, Any]] = (),
+    claimant: Claimant | None = None,
+    claim_date: date | None = None,
 ) -> Claim:
+    """A new draft on a span of ``article``: that span is its first appearance."""
     if not can_use_workspace(user):
         raise PermissionDenied(NO_WORKSPACE)
     quote = make_quote(article.body, start, end, exact)
@@ -89,9 +69,12 @@ def claim_create(
             claim=(text or "").strip() or quote.exact,
             verdict=verdict,
             rationale=sanitize_html(rationale),
+            claimant=claimant,
+            claim_date=claim_date,
         )
         obj.full_clean(exclude=["article", "author"])
         obj.save()
+        create_primary(obj, user)
         _replace_sources(obj, sources)
     return obj
 
@@ -104,10 +87,12 @@ def claim_update(
     sources: Sequence[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Claim:
-    """Change a claim's span, text, verdict, rationale and sources in one transaction.
+    """Change a claim's span, text, verdict, rationale, claimant, date and sources in one
+    transaction.
 
-    ``fields`` may hold ``start``/``end``/``exact``, ``text`` (the claim as stated),
-    ``verdict`` and ``rationale``.
+    ``fields`` may hold ``start``/``end``/``exact`` (with ``article``: the appearance in
+    that article moves; without: the claim's own, primary one), ``text`` (the claim as
+    stated), ``verdict``, ``rationale``, ``claimant`` and ``claim_date``.
     Changes to a claim under review or published are recorded as an event with the
     fields changed (a correction when a published verdict changes): whoever changed a
     submitted claim's content may not approve it (``workflow``'s four-eyes rule).
@@ -120,20 +105,17 @@ def claim_update(
             raise PermissionDenied(NOT_YOURS)
         before = _snapshot(current)
         if "start" in fields or "end" in fields or "exact" in fields:
-            quote = make_quote(
-                current.article.body,
-                fields.get("start", current.start),
-                fields.get("end", current.end),
-                fields.get("exact"),
-            )
-            current.start, current.end = quote.start, quote.end
-            current.exact, current.prefix, current.suffix = quote.exact, quote.prefix, quote.suffix
+            _move_span(current, fields)
         if "text" in fields:
             current.claim = (fields["text"] or "").strip() or current.exact
         if "verdict" in fields:
             current.verdict = fields["verdict"]
         if "rationale" in fields:
             current.rationale = sanitize_html(fields["rationale"])
+        if "claimant" in fields:
+            current.claimant = fields["claimant"]
+        if "claim_date" in fields:
+            current.claim_date = fields["claim_date"]
         current.full_clean(exclude=["article", "author"])
         current.save()
         if sources is not None:
@@ -141,6 +123,24 @@ def claim_update(
         after = _snapshot(current)
         _record_edit(current, user, before, after)
     return current
+
+
+def _move_span(claim: Claim, fields: dict[str, Any]) -> None:
+    """Move the claim's appearance in ``fields["article"]`` (default: its primary one)."""
+    article_id = fields.get("article") or claim.article_id
+    appearance = claim.appearances.select_related("article").filter(article_id=article_id).first()
+    if appearance is None:
+        raise ValidationError({"article": NO_SUCH_APPEARANCE.format(article=article_id)})
+    move_appearance(
+        appearance,
+        appearance.article.body,
+        fields.get("start", appearance.start),
+        fields.get("end", appearance.end),
+        fields.get("exact"),
+    )
+    if appearance.primary:  # the copy in the claim's columns, for what follows
+        claim.start, claim.end, claim.exact = appearance.start, appearance.end, appearance.exact
+        claim.prefix, claim.suffix = appearance.prefix, appearance.suffix
 
 
 def claim_delete(*, claim: Claim, user, version: int | None) -> None:
@@ -151,12 +151,15 @@ def claim_delete(*, claim: Claim, user, version: int | None) -> None:
         if not can_delete_claim(user, current):
             raise PermissionDenied(CANNOT_DELETE)
         current.sources.all().delete()
+        current.appearances.all().delete()
         current.delete()
 
 
 def _snapshot(claim: Claim) -> dict[str, Any]:
-    data = {name: getattr(claim, name) for name in TRACKED if name != "verdict"}
+    data = {name: getattr(claim, name) for name in ("claim", "rationale", "start", "end")}
     data["verdict"] = claim.verdict.label if claim.verdict_id else None
+    data["claimant"] = claim.claimant.name if claim.claimant_id else None
+    data["claim_date"] = claim.claim_date.isoformat() if claim.claim_date else None
     data["sources"] = [
         {"url": s.url, "title": s.title, "stance": s.stance} for s in claim.sources.all()
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -90,7 +92,7 @@ class Article(models.Model):
         # One for each order a list shows articles in, alone and within a queue; the
         # publisher's for the filters' choices (read one value at a time) and for the
         # case-insensitive publisher filter. PostgreSQL adds trigrams on the title
-        # (migration 0003) for the desk's search-as-you-type.
+        # (migration 0006) for the desk's search-as-you-type.
         indexes = [
             models.Index(fields=["queue_status", "assignee"]),
             models.Index(fields=["imported_at", "id"], name="article_imported_idx"),
@@ -110,9 +112,9 @@ class Article(models.Model):
         adding = self._state.adding
         super().save(*args, **kwargs)
         if not adding:
-            # Exported claims embed the article (title, URL, byline…): mark them changed
-            # so that incremental sync (updated_since) picks the new metadata up.
-            touch_claims(self.claims.all())
+            # Exported claims embed the article (title, URL, byline…) for each of their
+            # appearances: mark them changed so incremental sync picks the metadata up.
+            touch_claims(Claim.objects.filter(appearances__article=self))
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
@@ -174,6 +176,87 @@ def touch_claims(claims: models.QuerySet) -> None:
     claims.update(updated_at=timezone.now())
 
 
+def claimant_slug(name: str) -> str:
+    return slugify(name)[:80].strip("-") or "claimant"
+
+
+def claimant_key(name: str) -> str:
+    """What makes two spellings the same claimant: case, accents, punctuation and spacing
+    aside ("Jensen  Huang", "jensen huang", "Jensen Huang." are one person)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())[:200]
+
+
+def validate_same_as(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("Give the sameAs links as a list of web addresses.")
+    for item in value:
+        http_url_validator(item)
+
+
+class ClaimantQuerySet(models.QuerySet):
+    def current(self) -> ClaimantQuerySet:
+        """Claimants not merged into another (the ones lists and suggestions offer)."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Claimant(models.Model):
+    """Who made a claim: a person or an organisation, shared by all their claims."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(
+        max_length=200, unique=True, editable=False, help_text="The name, case and accents aside."
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        "role or description", max_length=300, blank=True, help_text="e.g. CEO of Nvidia"
+    )
+    same_as = models.JSONField(
+        "sameAs links",
+        default=list,
+        blank=True,
+        validators=[validate_same_as],
+        help_text="Pages that identify them: Wikipedia, Wikidata… (http or https).",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ClaimantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = claimant_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("checks:claimant", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        return claimant_slug(self.name)
+
+    def clean(self) -> None:
+        if not claimant_key(self.name):
+            raise ValidationError({"name": "Give the claimant's name."})
+        clash = Claimant.objects.filter(key=claimant_key(self.name)).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {"name": f"{clash.name!r} is already a claimant: choose it instead."}
+            )
+
+
 class ClaimQuerySet(models.QuerySet):
     """The read rules, spelled once: what is published, who may see what, what matches.
 
@@ -210,10 +293,17 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(article__publisher__iexact=publisher)
 
     def search(self, text: str) -> ClaimQuerySet:
-        """Claims whose wording, quote or rationale contains ``text`` (case-insensitive)."""
-        return self.filter(
-            Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
-        )
+        """Claims whose wording, quote or rationale hold every word of ``text`` (stemmed,
+        case and accents aside), through the full-text index (``search.py``). Text with
+        no searchable word (punctuation, a lone stop word) is looked for as it is."""
+        from annotations.search import matching_ids
+
+        ids = matching_ids(text)
+        if ids is None:
+            return self.filter(
+                Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
+            )
+        return self.filter(pk__in=ids)
 
 
 class Claim(models.Model):
@@ -264,6 +354,20 @@ class Claim(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
+    claimant = models.ForeignKey(
+        Claimant, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    claim_date = models.DateField(
+        null=True, blank=True, help_text="When it was said (may differ from the article's date)."
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        help_text="The claim this one turned out to be the same as.",
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -362,6 +466,70 @@ class Source(models.Model):
         return self.title or self.url
 
 
+class Appearance(models.Model):
+    """One place a claim was made: a span of an article's text.
+
+    A claim has one or more; the primary one is the claim's own span (copied into the
+    claim's ``article``/``start``/``end``/``exact``/``prefix``/``suffix`` by
+    ``appearances.py``, the one place that writes either, so lists read it in one row).
+    Adding one to a published claim waits for a second editor to confirm it.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    class Anchor(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        FUZZY = "fuzzy", "Re-anchored approximately"
+        ORPHANED = "orphaned", "Not found in the current text"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appearances")
+    start = models.PositiveIntegerField(help_text="Code-point offset into the article body.")
+    end = models.PositiveIntegerField(help_text="Code-point offset, exclusive.")
+    exact = models.TextField()
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    primary = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CONFIRMED)
+    anchor_state = models.CharField(max_length=10, choices=Anchor.choices, default=Anchor.ANCHORED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_appearances",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmed_appearances",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "-primary", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appearance_start_before_end"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "article"], name="appearance_once_per_article"
+            ),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(primary=True), name="appearance_one_primary"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "start", "end"], name="appearance_text_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.exact[:60]} ({self.article_id})"
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -413,6 +581,7 @@ class ClaimEvent(models.Model):
         TRANSITION = "transition", "Transition"
         EDIT = "edit", "Edit"
         ASSIGNMENT = "assignment", "Assignment"
+        APPEARANCE = "appearance", "Appearance"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -435,7 +604,7 @@ class ClaimEvent(models.Model):
         ordering = ["claim_id", "at", "id"]
         # The history newest first within each of the desk's filters, so that a filter
         # matching nothing answers from its index rather than by reading every event.
-        # PostgreSQL adds trigrams on the comment (migration 0003) for the search box.
+        # PostgreSQL adds trigrams on the comment (migration 0006) for the search box.
         indexes = [
             models.Index(fields=["kind", "at", "id"], name="claimevent_kind_idx"),
             models.Index(fields=["to_status", "at", "id"], name="claimevent_step_idx"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from annotations.bounded import distinct_values
 from annotations.listing import bad_page_link, keyset_list
-from annotations.models import Article, Claim, Verdict, claim_slug
+from annotations.models import (
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    Verdict,
+    claim_slug,
+    claimant_slug,
+)
 from annotations.publishing.claimreview import claimreview
 from annotations.publishing.keyset import InvalidCursor
 from annotations.publishing.paragraphs import classify_paragraph
@@ -90,15 +99,29 @@ def check_list(request: HttpRequest) -> HttpResponse:
 
 
 def check_redirect(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
-    """The stable URI (/checks/<id>/) and old slugs lead to the current URL."""
-    claim = get_object_or_404(Claim.objects.public_pages().only("id", "claim"), pk=pk)
+    """The stable URI (/checks/<id>/) and old slugs lead to the current URL; a claim merged
+    into another leads to the one that survived."""
+    claim = get_object_or_404(
+        Claim.objects.public_pages().only("id", "claim", "merged_into"), pk=pk
+    )
+    if claim.merged_into_id is not None:
+        return merged_redirect(claim)
     return redirect(check_path(claim.pk, claim.slug), permanent=True)
 
 
+def merged_redirect(claim: Claim) -> HttpResponse:
+    survivor = claim.merged_into
+    while survivor.merged_into_id is not None:
+        survivor = survivor.merged_into
+    return redirect(check_path(survivor.pk, survivor.slug), permanent=True)
+
+
 def check_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    row = claim_rows(Claim.objects.public_pages()).filter(pk=pk).first()
+    row = claim_rows(Claim.objects.public_pages(), "merged_into_id").filter(pk=pk).first()
     if row is None:
         raise Http404("No published fact-check here.")
+    if row["merged_into_id"] is not None:
+        return merged_redirect(Claim.objects.get(pk=pk))
     canonical_slug = claim_slug(row["claim"])
     if slug != canonical_slug:
         return redirect(check_path(pk, canonical_slug), permanent=True)
@@ -121,22 +144,41 @@ def check_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "canonical": links.base + check_path(pk, canonical_slug),
             "article_path": reverse("checks:article", args=[row["article_id"]]),
             "original_url": row["article__source_url"],
+            "appeared": [
+                {**a, "path": reverse("checks:article", args=[a["article"]["id"]])}
+                for a in check["appearances"]
+            ],
+            "claimant_path": reverse(
+                "checks:claimant", args=[row["claimant_id"], claimant_slug(row["claimant__name"])]
+            )
+            if row["claimant_id"]
+            else None,
         },
     )
 
 
 def published_article(pk: int) -> tuple[Article, list[Claim]]:
-    """The article and its approved checks in text order; 404 if it has none."""
+    """The article and the approved checks that appear in it (every confirmed appearance,
+    each with its span here), in text order; 404 if it has none."""
     article = get_object_or_404(Article, pk=pk)
+    here = Appearance.objects.filter(
+        article=article, state=Appearance.State.CONFIRMED, claim=OuterRef("pk")
+    )
     checks = list(
         Claim.objects.approved()
-        .filter(article=article)
+        .filter(appearances__article=article, appearances__state=Appearance.State.CONFIRMED)
         .select_related("verdict")
-        .only("id", "start", "end", "claim", "verdict__label", "verdict__colour", "verdict__slug")
-        .order_by("start", "end", "id")
+        .annotate(
+            here_start=Subquery(here.values("start")[:1]),
+            here_end=Subquery(here.values("end")[:1]),
+        )
+        .only("id", "claim", "verdict__label", "verdict__colour", "verdict__slug")
+        .order_by("here_start", "here_end", "id")
     )
     if not checks:
         raise Http404("This article has no published fact-checks.")
+    for check in checks:
+        check.start, check.end = check.here_start, check.here_end
     return article, checks
 
 
@@ -177,3 +219,71 @@ def article_text(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(article.body, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="article-{article.pk}.txt"'
     return response
+
+
+CLAIMANT_CHECKS = 50
+
+
+def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """A claimant's published checks, newest first, and their verdict mix at a glance."""
+    claimant = get_object_or_404(Claimant, pk=pk)
+    if claimant.merged_into_id is not None:
+        survivor = claimant.merged_into
+        while survivor.merged_into_id is not None:
+            survivor = survivor.merged_into
+        return redirect(survivor.get_absolute_url(), permanent=True)
+    if slug != claimant.slug:
+        return redirect(claimant.get_absolute_url(), permanent=True)
+    published = Claim.objects.approved().filter(claimant=claimant)
+    checks = list(
+        published.select_related("verdict", "article")
+        .only(
+            "id", "claim", "approved_at", "claim_date", "verdict__label", "verdict__colour",
+            "article__id", "article__title", "article__publisher",
+        )
+        .order_by("-approved_at", "-id")[:CLAIMANT_CHECKS]
+    )  # fmt: skip
+    mix = list(
+        published.values("verdict__label", "verdict__colour", "verdict__order")
+        .annotate(n=Count("id"))
+        .order_by("verdict__order", "verdict__label")
+    )
+    for check in checks:
+        check.path = check_path(check.pk, check.slug)
+    return render(
+        request,
+        "checks/claimant.html",
+        {
+            "claimant": claimant,
+            "checks": checks,
+            "total": sum(m["n"] for m in mix),
+            "chart": verdict_mix_chart(mix),
+            "canonical": Links.for_request(request).base + claimant.get_absolute_url(),
+        },
+    )
+
+
+def verdict_mix_chart(mix: list[dict]) -> dict:
+    """A horizontal bar per verdict, as numbers the SVG template lays out (and a table
+    repeats for screen readers)."""
+    width, bar, gap, label_width = 560, 22, 8, 150
+    most = max((m["n"] for m in mix), default=0) or 1
+    total = sum(m["n"] for m in mix) or 1
+    bars = []
+    for i, m in enumerate(mix):
+        length = round((width - label_width - 60) * m["n"] / most)
+        bars.append(
+            {
+                "label": m["verdict__label"] or "No verdict",
+                "colour": m["verdict__colour"] or "#888888",
+                "n": m["n"],
+                "share": round(100 * m["n"] / total),
+                "y": i * (bar + gap),
+                "text_y": i * (bar + gap) + bar * 0.7,
+                "x": label_width,
+                "length": max(length, 2),
+                "value_x": label_width + max(length, 2) + 6,
+            }
+        )
+    return {"bars": bars, "width": width, "height": max(len(bars) * (bar + gap), bar),
+            "bar": bar, "label_x": label_width - 8}  # fmt: skip

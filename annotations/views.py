@@ -70,13 +70,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # ".../claims/0/" → ".../claims/{id}/": the page fills in the id.
     per_claim = {
         name: reverse(f"api:{name}", args=[0]).replace("/0/", "/{id}/")
-        for name in ("workspace-claim", "claim-transitions")
+        for name in ("workspace-claim", "claim-transitions", "claim-appearances")
     }
     workspace = {
         "articleId": article.pk,
         "claimsUrl": reverse("api:article-claims", args=[article.pk]),
         "claimUrl": per_claim["workspace-claim"],
         "transitionsUrl": per_claim["claim-transitions"],
+        "appearancesUrl": per_claim["claim-appearances"],
+        "similarUrl": reverse("api:similar-claims"),
+        "claimantsUrl": reverse("api:claimants"),
         "userId": request.user.pk,
         "verdicts": [
             {"slug": v.slug, "label": v.label, "colour": v.colour, "description": v.description}

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.access import ClaimFacts, can_use_workspace, capabilities, is_editor
-from annotations.claims import StaleVersion, lock_claim
+from annotations.locking import StaleVersion, lock_claim
 from annotations.models import Article, Claim, ClaimEvent
 
 S = Claim.Status

@@ -230,7 +230,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "annotations.models.Claim.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "annotations.models.Claim.Status",
+        "AppearanceStateEnum": "annotations.models.Appearance.State",
+        "AnchorStateEnum": "annotations.models.Appearance.Anchor",
+        "ClaimantKindEnum": "annotations.models.Claimant.Kind",
+        "EventKindEnum": "annotations.models.ClaimEvent.Kind",
+    },
 }
 
 # Password guessing (factcheck/login_guard.py says why each limit is there):

@@ -20,10 +20,12 @@ def ensure_default_data() -> None:
     if not Group.objects.filter(name="Reviewers").exists():
         from django.apps import apps
 
-        install = importlib.import_module(
-            "annotations.migrations.0002_default_scale_and_groups"
-        ).install
-        install(apps, None)
+        for migration, step in [
+            ("0002_default_scale_and_groups", "install"),
+            ("0005_claimant_and_appearance_permissions", "grant"),
+        ]:
+            module = importlib.import_module(f"annotations.migrations.{migration}")
+            getattr(module, step)(apps, None)
 
 
 def make_user(username: str, group: str | None = None, **extra) -> User:

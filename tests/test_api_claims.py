@@ -517,13 +517,14 @@ def test_the_claim_list_costs_the_same_for_2_and_200_claims(
     add_claims(2)
     client.get(url)  # the same user object serves every request: its permissions are cached
     full = {"expand": "sources,events"}
-    # Lean (the default): the article, the verdict slugs, the claims with their authors and
-    # source counts. Full: the article, the claims with article/verdict/people and source
-    # counts, sources, corrections, history with its actors, the scale.
-    for params, queries in [({}, 3), (full, 6)]:
+    # Lean (the default): the article, the verdict slugs, the claims' appearances here with
+    # their claims, authors and source counts. Full: the article, the claims with
+    # article/verdict/people and source counts, sources, corrections, appearances, history
+    # with its actors, the scale.
+    for params, queries in [({}, 3), (full, 7)]:
         with django_assert_num_queries(queries):
             assert len(client.get(url, params).json()) == 2
     add_claims(198)
-    for params, queries in [({}, 3), (full, 6)]:
+    for params, queries in [({}, 3), (full, 7)]:
         with django_assert_num_queries(queries):
             assert len(client.get(url, params).json()) == 200

@@ -128,11 +128,14 @@ def test_an_approved_claim_is_exported_with_every_documented_field(api, approved
         "id",
         "uri",
         "claim",
+        "claimant",
+        "claim_date",
         "verdict",
         "rationale_html",
         "rationale_text",
         "quote",
         "article",
+        "appearances",
         "sources",
         "author",
         "approved_by",
@@ -673,8 +676,9 @@ def test_the_stream_walks_keyset_chunks_not_offsets(
     article, reviewer, editor, django_assert_num_queries
 ):
     claims = approve_many(article, reviewer, editor, 25)
-    # the verdict scale, then per chunk of 10: claims after the last key, sources, corrections
-    with django_assert_num_queries(1 + 3 * 3) as captured:
+    # the verdict scale, then per chunk of 10: claims after the last key, sources,
+    # corrections, appearances
+    with django_assert_num_queries(1 + 3 * 4) as captured:
         chunks = list(
             jsonlines.jsonl_chunks(ExportQuery(), Links("http://testserver"), chunk_size=10)
         )
@@ -912,10 +916,11 @@ def test_a_page_of_claims_costs_the_same_queries_whatever_its_size(
 ):
     approve_many(article, reviewer, editor, count)
     # token, verdict scale, Last-Modified aggregate, the page's rows (with article, verdict,
-    # author, approver joined), sources, corrections; every format is built from those
+    # author, approver, claimant joined), sources, corrections, appearances; every format
+    # is built from those
     # rows. Web Annotation pages also count the collection and the rows before the page
     # (one query, two counts).
-    for fmt, queries in {"json": 6, "claimreview": 6, "webannotation": 7}.items():
+    for fmt, queries in {"json": 7, "claimreview": 7, "webannotation": 8}.items():
         with django_assert_num_queries(queries):
             response = api.get(CLAIMS, {"format": fmt, "page_size": 100})
         assert response.status_code == 200
@@ -940,14 +945,15 @@ def test_articles_cost_the_same_queries_whatever_their_claims(
 ):
     for i in range(count):
         factories.approved(seed_articles[f"00{i % 5}"], reviewer, editor)
-    # token, verdict scale, articles, their published claims, sources, corrections
-    with django_assert_num_queries(6):
+    # token, verdict scale, articles, their published claims, sources, corrections,
+    # appearances
+    with django_assert_num_queries(7):
         assert api.get(ARTICLES).status_code == 200
 
 
 def test_a_claim_detail_costs_a_fixed_number_of_queries(api, approved, django_assert_num_queries):
-    # token, verdict scale, the claim with its joins, sources, corrections
-    with django_assert_num_queries(5):
+    # token, verdict scale, the claim with its joins, sources, corrections, appearances
+    with django_assert_num_queries(6):
         assert api.get(f"{CLAIMS}{approved.pk}/").status_code == 200
 
 

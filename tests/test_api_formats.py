@@ -266,12 +266,14 @@ def test_claimreview_has_every_field_google_requires_and_recommends(checked, set
     assert ISO_INSTANT.fullmatch(review["dateModified"])
     item = review["itemReviewed"]
     assert item["@type"] == "Claim"
-    assert item["datePublished"] == "2024-12-02T08:30:00Z"
-    assert item["author"] == {"@type": "Person", "name": "Qi Qian"}
-    appearance = item["appearance"]
-    assert appearance["@type"] == "NewsArticle"
+    assert item["datePublished"] == "2024-12-02T08:30:00Z"  # no claim date: the article's
+    assert item["author"] == {"@type": "Person", "name": "Qi Qian"}  # no claimant: the byline
+    (appearance,) = item["appearance"]
+    assert item["firstAppearance"] == appearance
+    assert appearance["@type"] == "CreativeWork"
     assert appearance["url"] == checked.article.source_url
     assert appearance["headline"] == checked.article.title
+    assert appearance["datePublished"] == "2024-12-02T08:30:00Z"
     assert appearance["publisher"] == {"@type": "Organization", "name": checked.article.publisher}
     assert review["reviewBody"] == "The report shows output fell."
     assert review["citation"] == [
@@ -426,7 +428,16 @@ def test_a_web_annotation_meets_the_w3c_model(checked):
     assert annotation["id"] == f"http://testserver/checks/{checked.pk}/"
     assert annotation["motivation"] == "assessing"
     assert annotation["creator"] == {"type": "Person", "name": "reviewer"}
-    verdict, statement, rationale, *sources = annotation["body"]
+    verdict, statement, rationale, check, *sources = annotation["body"]
+    assert check == {
+        "type": "SpecificResource",
+        "purpose": "linking",
+        "source": {
+            "id": f"http://testserver/checks/{checked.pk}/{checked.slug}/",
+            "type": "Text",
+            "format": "text/html",
+        },
+    }
     assert verdict == {
         "type": "TextualBody",
         "purpose": "assessing",

@@ -21,6 +21,8 @@ LAYER_NAMES = {GROUND: "ground", RULES: "rules", PUBLISHING: "publishing", FACES
 LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
+    "annotations.search": GROUND,
+    "annotations.thesaurus": GROUND,
     "annotations.sanitize": GROUND,
     "annotations.serialization": GROUND,
     "annotations.bounded": GROUND,
@@ -30,6 +32,9 @@ LAYERS = {
     "annotations.access": RULES,
     "annotations.workflow": RULES,
     "annotations.claims": RULES,
+    "annotations.locking": RULES,
+    "annotations.appearances": RULES,
+    "annotations.claimants": RULES,
     "annotations.importers": RULES,
     "annotations.desk": RULES,
     "annotations.demo": RULES,

@@ -194,10 +194,11 @@ def test_the_check_page_costs_the_same_whatever_the_sources_and_corrections(
         many = claim_update(
             claim=many, user=editor, version=many.version, verdict=Verdict.objects.get(slug=slug)
         )
-    # claim with article/verdict/author/approver, sources, corrections, scale bounds
-    with django_assert_num_queries(4):
+    # claim with article/verdict/author/approver/claimant, sources, corrections,
+    # appearances, scale bounds
+    with django_assert_num_queries(5):
         client.get(f"/checks/{few.pk}/{few.slug}/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(f"/checks/{many.pk}/{many.slug}/")
 
 
@@ -247,3 +248,89 @@ def test_the_public_article_shows_its_headline_once(client, check):
     title = check.article.title.replace("'", "&#x27;")
     assert html.count(f"{title}</p>") == 1  # the body's own first paragraph
     assert f'<h1 class="visually-hidden">{title}</h1>' in html  # for screen readers and outline
+
+
+def attached(claim, article, words, user, confirmer):
+    from annotations import appearances
+
+    start = article.body.index(words)
+    appearance = appearances.appearance_attach(
+        claim=claim, user=user, article=article, start=start, end=start + len(words)
+    )
+    return appearances.appearance_confirm(appearance=appearance, user=confirmer)
+
+
+def test_a_claim_made_in_two_articles_is_highlighted_in_both_and_lists_them(
+    client, check, seed_articles, editor, editor2
+):
+    other = seed_articles["002"]
+    attached(check, other, "Nvidia’s H20 chips", editor, editor2)
+    page = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    assert "Where this claim appeared" in page
+    assert f'href="/checks/articles/{other.pk}/#claim-{check.pk}"' in page
+    article_page = client.get(f"/checks/articles/{other.pk}/").content.decode()
+    assert f'id="claim-{check.pk}"' in article_page
+    assert ">Nvidia’s H20 chips</a>" in article_page
+
+
+def test_a_proposed_appearance_is_not_published(client, check, seed_articles, editor):
+    from annotations import appearances
+
+    other = seed_articles["002"]
+    start = other.body.index("Nvidia’s H20 chips")
+    appearances.appearance_attach(
+        claim=check, user=editor, article=other, start=start, end=start + 18
+    )
+    assert client.get(f"/checks/articles/{other.pk}/").status_code == 404
+    assert (
+        "Where this claim appeared"
+        not in client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
+    )
+
+
+def test_the_claimant_page_shows_their_checks_and_the_verdict_mix(
+    client, seed_articles, reviewer, editor
+):
+    from annotations import claimants
+
+    huang = claimants.claimant_find_or_create(
+        user=reviewer, name="Jensen Huang", same_as=["https://en.wikipedia.org/wiki/Jensen_Huang"]
+    )
+    made = [
+        factories.approved(seed_articles[key], reviewer, editor, verdict=verdict)
+        for key, verdict in [("001", "false"), ("003", "false"), ("002", "true")]
+    ]
+    Claim.objects.filter(pk__in=[c.pk for c in made]).update(claimant=huang)
+    factories.draft(seed_articles["000"], reviewer)  # unpublished: not counted
+    response = client.get(f"/checks/claimants/{huang.pk}/{huang.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Verdicts on 3 published checks" in html
+    title = "Verdicts on claims by Jensen Huang: True 1, False 2"
+    assert f'<title id="mix-title">{title}</title>' in html
+    assert '<tr><th scope="row">False</th><td>2</td><td>67%</td></tr>' in html
+    assert html.count('class="check-item"') == 3
+    page = client.get(f"/checks/{made[0].pk}/{made[0].slug}/").content.decode()
+    assert f'href="/checks/claimants/{huang.pk}/{huang.slug}/">Jensen Huang</a>' in page
+    (embedded,) = json_ld_blocks(page)
+    assert embedded["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Jensen Huang",
+        "sameAs": "https://en.wikipedia.org/wiki/Jensen_Huang",
+    }
+
+
+def test_merged_claimants_and_claims_lead_to_the_survivor(client, seed_articles, reviewer, editor):
+    from annotations import appearances, claimants
+
+    keep = claimants.claimant_find_or_create(user=reviewer, name="Nvidia")
+    gone = claimants.claimant_find_or_create(user=reviewer, name="NVIDIA Corporation")
+    claimants.claimants_merge(keep=keep, merge=gone, user=editor)
+    response = client.get(f"/checks/claimants/{gone.pk}/{gone.slug}/")
+    assert response.status_code == 301 and response["Location"] == keep.get_absolute_url()
+    survivor = factories.approved(seed_articles["000"], reviewer, editor)
+    other = factories.approved(seed_articles["002"], reviewer, editor)
+    appearances.claims_merge(survivor=survivor, other=other, user=editor)
+    response = client.get(f"/checks/{other.pk}/{other.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/checks/{survivor.pk}/{survivor.slug}/"

@@ -188,4 +188,4 @@ def test_the_row_fingerprint_moves_with_what_the_representation_shows(article, r
     editor.save()
     after_approver = fingerprint()
     assert len({json.dumps(f, default=str) for f in (before, after_article, after_verdict)}) == 3
-    assert after_approver[-1] == "Edna" and after_verdict[-1] != "Edna"
+    assert after_approver[-2] == "Edna" and after_verdict[-2] != "Edna"

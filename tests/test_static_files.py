@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_static_files_are_served_in_tests_without_collectstatic(client):
     """The suite runs with the development storage: WhiteNoise finds each file in its app."""
     assert settings.STORAGES["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
-    response = client.get("/static/annotations/workspace.js")
+    response = client.get("/static/annotations/workspace/workspace.js")
     assert response.status_code == 200
     assert "javascript" in response["Content-Type"]
 

@@ -131,6 +131,9 @@ def test_embedded_claims_carry_only_what_highlights_and_card_summaries_show(
         "verdict": "false",
         "author": "Rita Reviewer",
         "source_count": 2,
+        "appearance": claim.appearances.get().pk,
+        "appearance_state": "confirmed",
+        "anchor_state": "anchored",
     }
     assert tuple(entry) == LEAN_FIELDS
     # Rationale, sources and history are the card's details: the API's, not the page's.

@@ -12,9 +12,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import workflow
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict, http_url_validator
-from annotations.publishing.rows import ARTICLE_FIELDS, SOURCE_FIELDS
-from annotations.publishing.workspace import EXPANDABLE
+from annotations.models import (
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    ClaimEvent,
+    Source,
+    Verdict,
+    http_url_validator,
+)
+from annotations.publishing.rows import APPEARANCE_ARTICLE_FIELDS, ARTICLE_FIELDS, SOURCE_FIELDS
+from annotations.publishing.workspace import EXPANDABLE, LEAN_FIELDS
 
 MAX_SOURCES = 30
 
@@ -53,6 +62,39 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = list(SOURCE_FIELDS)
 
 
+class ClaimantSerializer(serializers.ModelSerializer):
+    same_as = serializers.ListField(child=serializers.URLField(), help_text="sameAs links.")
+
+    class Meta:
+        model = Claimant
+        fields = ["name", "kind", "same_as"]
+
+
+class AppearanceArticleSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(help_text="The original page, else the article's public page.")
+
+    class Meta:
+        model = Article
+        fields = list(APPEARANCE_ARTICLE_FIELDS)
+
+
+class AppearanceSerializer(serializers.Serializer):
+    """One place the claim was made (confirmed ones only in the export)."""
+
+    id = serializers.IntegerField()
+    article = AppearanceArticleSerializer()
+    quote = QuoteSerializer()
+
+
+class WorkspaceAppearanceSerializer(AppearanceSerializer):
+    state = serializers.ChoiceField(
+        choices=Appearance.State.choices,
+        help_text="proposed: waits for a second editor before it is published.",
+    )
+    primary = serializers.BooleanField(help_text="The claim's own span (its first appearance).")
+    anchor_state = serializers.ChoiceField(choices=Appearance.Anchor.choices)
+
+
 class CorrectionSerializer(serializers.Serializer):
     previous_verdict = serializers.CharField()
     date = serializers.DateTimeField()
@@ -63,11 +105,14 @@ class ClaimSerializer(serializers.ModelSerializer):
     """A claim as the export shows it (built by ``publishing.rows.ClaimBuilder``)."""
 
     uri = serializers.URLField(help_text="Its public fact-check page (a stable address).")
+    claimant = ClaimantSerializer(allow_null=True, help_text="Who made the claim.")
+    claim_date = serializers.DateField(allow_null=True, help_text="When it was said.")
     verdict = VerdictSerializer(allow_null=True)
     rationale_html = serializers.CharField(help_text="Sanitised HTML.")
     rationale_text = serializers.CharField()
-    quote = QuoteSerializer()
-    article = ArticleRefSerializer()
+    quote = QuoteSerializer(help_text="The first appearance's quote.")
+    article = ArticleRefSerializer(help_text="The article of the first appearance.")
+    appearances = AppearanceSerializer(many=True, help_text="Every place the claim was made.")
     sources = SourceSerializer(many=True)
     author = serializers.CharField(allow_null=True)
     approved_by = serializers.CharField(allow_null=True)
@@ -79,11 +124,14 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id",
             "uri",
             "claim",
+            "claimant",
+            "claim_date",
             "verdict",
             "rationale_html",
             "rationale_text",
             "quote",
             "article",
+            "appearances",
             "sources",
             "author",
             "approved_by",
@@ -138,6 +186,9 @@ class WorkspaceClaimSerializer(ClaimSerializer):
 
     author_id = serializers.IntegerField()
     assignee = serializers.CharField(allow_null=True)
+    appearances = WorkspaceAppearanceSerializer(
+        many=True, help_text="Every place the claim was made, proposed ones too."
+    )
     events = EventSerializer(many=True)
     permissions = PermissionsSerializer()
 
@@ -162,10 +213,15 @@ class LeanClaimSerializer(serializers.ModelSerializer):
     verdict = serializers.SlugField(allow_null=True, help_text="The verdict's slug.")
     author = serializers.CharField(allow_null=True)
     source_count = serializers.IntegerField()
+    start = serializers.IntegerField(help_text="Where the claim appears in this article.")
+    end = serializers.IntegerField()
+    appearance = serializers.IntegerField(help_text="That appearance's id.")
+    appearance_state = serializers.ChoiceField(choices=Appearance.State.choices)
+    anchor_state = serializers.ChoiceField(choices=Appearance.Anchor.choices)
 
     class Meta:
         model = Claim
-        fields = ["id", "start", "end", "status", "claim", "verdict", "author", "source_count"]
+        fields = list(LEAN_FIELDS)
 
 
 class ArticleClaimSerializer(ClaimSerializer):
@@ -219,6 +275,28 @@ class SourceInputSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"required": False}}
 
 
+class ClaimantInputSerializer(serializers.Serializer):
+    """A claimant: an existing one by ``id``, or by name (found whatever the spelling or
+    case, made if new)."""
+
+    id = serializers.IntegerField(required=False, min_value=1)
+    name = serializers.CharField(required=False, max_length=200)
+    kind = serializers.ChoiceField(choices=Claimant.Kind.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    same_as = serializers.ListField(
+        child=serializers.CharField(max_length=1000, validators=[http_url_validator]),
+        required=False,
+        max_length=10,
+    )
+
+    def validate(self, data):
+        if "id" not in data and not data.get("name", "").strip():
+            raise serializers.ValidationError(
+                {"name": "Give the claimant's name, or the id of an existing claimant."}
+            )
+        return data
+
+
 class ClaimWriteSerializer(serializers.Serializer):
     """What the workspace sends to create or change a claim."""
 
@@ -239,6 +317,14 @@ class ClaimWriteSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=50_000, trim_whitespace=False
     )
     sources = SourceInputSerializer(many=True, required=False, max_length=MAX_SOURCES)
+    claimant = ClaimantInputSerializer(required=False, allow_null=True)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    article = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="When moving a claim (start/end): the article whose appearance moves "
+        "(default: the claim's first appearance).",
+    )
     version = serializers.IntegerField(
         required=False, help_text="The version you read (or send If-Match)."
     )
@@ -249,6 +335,41 @@ class ClaimWriteSerializer(serializers.Serializer):
                 {"end": "Send start and end together when you move a claim."}
             )
         return data
+
+
+class ClaimantOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = ["id", "name", "kind", "description", "same_as"]
+
+
+class AttachSerializer(serializers.Serializer):
+    """Where else the claim is made: a span of another article."""
+
+    article = serializers.IntegerField(min_value=1)
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=1000, help_text="The wording to match.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=5)
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.CharField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices)
+    verdict = serializers.CharField(allow_null=True, help_text="The verdict's label.")
+    claimant = serializers.CharField(allow_null=True, help_text="The claimant's name.")
+    score = serializers.FloatField(help_text="0 to 1, higher is closer.")
+    appearances = serializers.IntegerField(help_text="How many articles it appears in.")
+    url = serializers.CharField(allow_null=True, help_text="Its public page, once published.")
+
+
+class SimilarAnswerSerializer(serializers.Serializer):
+    results = SimilarClaimSerializer(many=True)
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -25,6 +25,27 @@ urlpatterns = [
         workspace.ClaimTransitionView.as_view(),
         name="claim-transitions",
     ),
+    path(
+        "workspace/claims/similar/",
+        workspace.SimilarClaimsView.as_view(),
+        name="similar-claims",
+    ),
+    path(
+        "workspace/claims/<int:pk>/appearances/",
+        workspace.ClaimAppearancesView.as_view(),
+        name="claim-appearances",
+    ),
+    path(
+        "workspace/appearances/<int:pk>/",
+        workspace.AppearanceDetailView.as_view(),
+        name="appearance-detail",
+    ),
+    path(
+        "workspace/appearances/<int:pk>/confirm/",
+        workspace.AppearanceConfirmView.as_view(),
+        name="appearance-confirm",
+    ),
+    path("workspace/claimants/", workspace.ClaimantsView.as_view(), name="claimants"),
     # The export: approved claims only, whoever asks.
     path("claims/", export.ClaimListView.as_view(), name="claim-list"),
     path("claims/export.jsonl", export.ClaimStreamView.as_view(), name="claim-export-jsonl"),

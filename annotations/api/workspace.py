@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -24,21 +25,27 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import access, claims, workflow
+from annotations import access, appearances, claimants, claims, search, workflow
 from annotations.api.conditional import conditional
 from annotations.api.errors import Conflict, PreconditionFailed
 from annotations.api.serializers import (
+    AttachSerializer,
+    ClaimantInputSerializer,
+    ClaimantOutSerializer,
     ClaimWriteSerializer,
     ExpandSerializer,
     LeanClaimSerializer,
+    SimilarAnswerSerializer,
+    SimilarQuerySerializer,
     TransitionSerializer,
     WorkspaceClaimSerializer,
 )
-from annotations.models import Article, Claim, Verdict
+from annotations.models import Appearance, Article, Claim, Claimant, Verdict
 from annotations.publishing.scale import verdict_scale
 from annotations.publishing.uris import Links
 from annotations.publishing.workspace import (
     WorkspaceBuilder,
+    appearing_in,
     in_text_order,
     lean_claims,
     workspace_rows,
@@ -55,6 +62,7 @@ VERSION_REQUIRED = (
     "read, or a version field."
 )
 BAD_IF_MATCH = 'Send the ETag you read for this claim, e.g. "claim-12-v3-…".'
+NO_CLAIMANT = "There is no claimant {id}: choose one from the suggestions, or give a name."
 OTHER_CLAIM = (
     "This ETag belongs to claim {other}, not to claim {pk}: read claim {pk} and send its ETag."
 )
@@ -115,13 +123,33 @@ def requested_version(request: Request) -> tuple[int | None, int | None, bool]:
     return int(text), None, False
 
 
-def service_fields(validated: dict) -> dict:
+def service_fields(validated: dict, user) -> dict:
     """The write serializer's fields under the names the claims service takes."""
     data = dict(validated)
     data.pop("version", None)
     if "claim" in data:
         data["text"] = data.pop("claim")
+    if "claimant" in data:
+        data["claimant"] = claimant_of(data["claimant"], user)
     return data
+
+
+def claimant_of(given: dict | None, user) -> Claimant | None:
+    """The claimant a write names: by id, or by name (found or made)."""
+    if given is None:
+        return None
+    if "id" in given:
+        found = Claimant.objects.filter(pk=given["id"]).first()
+        if found is None:
+            raise exceptions.ValidationError({"claimant": [NO_CLAIMANT.format(id=given["id"])]})
+        return claimants.current(found)
+    return claimants.claimant_find_or_create(
+        user=user,
+        name=given["name"],
+        kind=given.get("kind", Claimant.Kind.PERSON),
+        description=given.get("description", ""),
+        same_as=given.get("same_as", ()),
+    )
 
 
 class WorkspaceView(GenericAPIView):
@@ -181,8 +209,7 @@ class ArticleClaimsView(WorkspaceView):
         if not expand:
             slugs = dict(Verdict.objects.values_list("id", "slug"))
             return Response(lean_claims(request.user, article.pk, slugs))
-        visible = Claim.objects.filter(article=article).visible_to(request.user)
-        rows = list(workspace_rows(in_text_order(visible)))
+        rows = list(workspace_rows(in_text_order(appearing_in(article.pk, request.user))))
         return Response(self.builder().build(rows, expand))
 
     @extend_schema(
@@ -192,7 +219,8 @@ class ArticleClaimsView(WorkspaceView):
         article = get_object_or_404(Article, pk=pk)
         serializer = ClaimWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = service_fields(serializer.validated_data)
+        data = service_fields(serializer.validated_data, request.user)
+        data.pop("article", None)
         try:
             claim = claims.claim_create(article=article, user=request.user, **data)
         except DjangoPermissionDenied as exc:
@@ -237,7 +265,7 @@ class WorkspaceClaimView(WorkspaceView):
             raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
         serializer = ClaimWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = service_fields(serializer.validated_data)
+        data = service_fields(serializer.validated_data, request.user)
         try:
             claim = claims.claim_update(claim=claim, user=request.user, version=version, **data)
         except claims.StaleVersion as exc:
@@ -299,3 +327,139 @@ class ClaimTransitionView(WorkspaceView):
             code = TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT)
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         return self.represent(claim)
+
+
+def django_errors(call):
+    """Run a service; its refusals as DRF's answers (403 with the reason, 400 with fields)."""
+    try:
+        return call()
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from None
+
+
+@extend_schema(tags=["workspace"])
+class ClaimAppearancesView(WorkspaceView):
+    """Say that the claim is also made in another article, at this span."""
+
+    @extend_schema(
+        request=AttachSerializer, responses={201: WorkspaceClaimSerializer, **WORKSPACE_ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = self.get_claim(pk)
+        serializer = AttachSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        article = get_object_or_404(Article, pk=data["article"])
+        django_errors(
+            lambda: appearances.appearance_attach(
+                claim=claim, user=request.user, article=article, start=data["start"],
+                end=data["end"], exact=data.get("exact"),
+            )
+        )  # fmt: skip
+        return self.represent(claim, status.HTTP_201_CREATED)
+
+
+class AppearanceView(WorkspaceView):
+    def get_appearance(self, pk: int) -> Appearance:
+        appearance = get_object_or_404(Appearance.objects.select_related("claim"), pk=pk)
+        if not access.can_read_claim(self.request.user, appearance.claim):
+            raise exceptions.NotFound()
+        return appearance
+
+
+@extend_schema(tags=["workspace"])
+class AppearanceDetailView(AppearanceView):
+    """Take an appearance off its claim (the claim keeps at least one)."""
+
+    @extend_schema(responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        appearance = self.get_appearance(pk)
+        django_errors(
+            lambda: appearances.appearance_remove(appearance=appearance, user=request.user)
+        )
+        return self.represent(appearance.claim)
+
+
+@extend_schema(tags=["workspace"])
+class AppearanceConfirmView(AppearanceView):
+    """A second editor confirms where a published claim was also made: now it is published."""
+
+    @extend_schema(request=None, responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        appearance = self.get_appearance(pk)
+        django_errors(
+            lambda: appearances.appearance_confirm(appearance=appearance, user=request.user)
+        )
+        return self.represent(appearance.claim)
+
+
+@extend_schema(tags=["workspace"])
+class ClaimantsView(WorkspaceView):
+    """Claimants as you type their name; name a new one (or find it, however it is spelt)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="What was typed of the name.")],
+        responses={200: ClaimantOutSerializer(many=True), **WORKSPACE_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        found = claimants.claimant_suggestions(request.query_params.get("q", "")[:200])
+        return Response(ClaimantOutSerializer(found, many=True).data)
+
+    @extend_schema(
+        request=ClaimantInputSerializer,
+        responses={200: ClaimantOutSerializer, 201: ClaimantOutSerializer, **WORKSPACE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ClaimantInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        before = Claimant.objects.count()
+        claimant = django_errors(lambda: claimant_of(serializer.validated_data, request.user))
+        made = Claimant.objects.count() > before
+        code = status.HTTP_201_CREATED if made else status.HTTP_200_OK
+        return Response(ClaimantOutSerializer(claimant).data, status=code)
+
+
+@extend_schema(tags=["workspace"])
+class SimilarClaimsView(WorkspaceView):
+    """Has this been checked already? The claims you may see whose wording best matches
+    ``text``, best first; approved ones first at equal score."""
+
+    @extend_schema(
+        parameters=[SimilarQuerySerializer],
+        responses={200: SimilarAnswerSerializer, **WORKSPACE_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = SimilarQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        text, limit = params.validated_data["text"], params.validated_data["limit"]
+        ranked = search.similar(text, limit=limit * 3)
+        visible = (
+            Claim.objects.visible_to(request.user)
+            .filter(pk__in=[r.id for r in ranked], merged_into__isnull=True)
+            .select_related("verdict", "claimant")
+            .annotate(appearance_count=Count("appearances"))
+        )
+        by_id = {claim.pk: claim for claim in visible}
+        links = Links.for_request(request)
+        approved = Claim.Status.APPROVED
+        found = sorted(
+            (r for r in ranked if r.id in by_id),
+            key=lambda r: (-r.score, by_id[r.id].status != approved, r.id),
+        )[:limit]
+        results = []
+        for r in found:
+            claim = by_id[r.id]
+            published = claim.status in (approved, Claim.Status.RETRACTED)
+            results.append(
+                {
+                    "id": claim.pk,
+                    "claim": claim.claim,
+                    "status": claim.status,
+                    "verdict": claim.verdict.label if claim.verdict_id else None,
+                    "claimant": claim.claimant.name if claim.claimant_id else None,
+                    "score": r.score,
+                    "appearances": claim.appearance_count,
+                    "url": links.check_page(claim.pk, claim.claim) if published else None,
+                }
+            )
+        return Response({"results": results})

@@ -38,29 +38,47 @@ def _rating(verdict: dict[str, Any] | None) -> dict[str, Any]:
     return rating
 
 
-def _appearance(article: dict[str, Any]) -> dict[str, Any]:
-    appearance: dict[str, Any] = {
-        "@type": "NewsArticle",
+def _work(article: dict[str, Any]) -> dict[str, Any]:
+    """An article the claim appeared in, as the CreativeWork ClaimReview names."""
+    work: dict[str, Any] = {
+        "@type": "CreativeWork",
         "url": article["url"],
         "headline": article["title"],
     }
+    if article["published_at"]:
+        work["datePublished"] = article["published_at"]
     if article["publisher"]:
-        appearance["publisher"] = {"@type": "Organization", "name": article["publisher"]}
-    if article["published_at"]:
-        appearance["datePublished"] = article["published_at"]
-    if article["byline"]:
-        appearance["author"] = {"@type": "Person", "name": article["byline"]}
-    return appearance
+        work["publisher"] = {"@type": "Organization", "name": article["publisher"]}
+    return work
 
 
-def _item_reviewed(article: dict[str, Any]) -> dict[str, Any]:
-    """The claim as it appeared: first in this article, said by its byline when known."""
-    item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(article)}
-    if article["published_at"]:
-        item["datePublished"] = article["published_at"]
-    if article["byline"]:
-        item["author"] = {"@type": "Person", "name": article["byline"]}
-    return item
+def _speaker(claimant: dict[str, Any]) -> dict[str, Any]:
+    kind = "Organization" if claimant["kind"] == "organisation" else "Person"
+    author: dict[str, Any] = {"@type": kind, "name": claimant["name"]}
+    if claimant["same_as"]:
+        same = claimant["same_as"]
+        author["sameAs"] = same[0] if len(same) == 1 else same
+    return author
+
+
+def _item_reviewed(item: dict[str, Any]) -> dict[str, Any]:
+    """The claim as the world has it: who said it and when, and every place it appeared,
+    the first of them as ``firstAppearance``."""
+    works = [_work(appearance["article"]) for appearance in item["appearances"]]
+    if not works:  # always one in practice: the claim's own span
+        works = [_work({**item["article"]})]
+    first = item["article"]
+    reviewed: dict[str, Any] = {"@type": "Claim"}
+    if item["claimant"] is not None:
+        reviewed["author"] = _speaker(item["claimant"])
+    elif first["byline"]:
+        reviewed["author"] = {"@type": "Person", "name": first["byline"]}
+    said = item["claim_date"] or first["published_at"]
+    if said:
+        reviewed["datePublished"] = said
+    reviewed["appearance"] = works
+    reviewed["firstAppearance"] = works[0]
+    return reviewed
 
 
 def _citation(source: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +111,7 @@ def claimreview(item: dict[str, Any], *, org: dict[str, Any] | None = None) -> d
             "dateModified": item["updated_at"],
             "author": org or organisation(),
             "reviewRating": _rating(item["verdict"]),
-            "itemReviewed": _item_reviewed(item["article"]),
+            "itemReviewed": _item_reviewed(item),
         }
     )
     if item["rationale_text"]:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from annotations.models import Claim, ClaimEvent, Source
+from annotations.models import Appearance, Claim, ClaimEvent, Source
 from annotations.publishing.dates import iso
 from annotations.publishing.people import person_of
 from annotations.publishing.scale import Bounds
@@ -28,12 +29,15 @@ from annotations.publishing.uris import Links
 from annotations.sanitize import html_to_text
 
 APPROVED = Claim.Status.APPROVED.value
+CONFIRMED = Appearance.State.CONFIRMED.value
 RETRACTED = Claim.Status.RETRACTED.value
 PEOPLE = ("author", "approved_by")
 SOURCE_FIELDS = (
     "id", "url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url",
 )  # fmt: skip
 ARTICLE_FIELDS = ("id", "title", "url", "publisher", "byline", "published_at")
+APPEARANCE_ARTICLE_FIELDS = ("id", "title", "url", "publisher", "published_at")
+CLAIMANT_FIELDS = ("name", "kind", "same_as")
 
 # Everything a claim's representation and its validators read, in one row.
 ROW_FIELDS = (
@@ -43,6 +47,7 @@ ROW_FIELDS = (
     "verdict__description",
     "article_id", "article__title", "article__source_url", "article__publisher",
     "article__byline", "article__published_at", "article__updated_at",
+    "claimant_id", "claimant__name", "claimant__kind", "claimant__same_as", "claim_date",
     *(f"{who}{part}" for who in PEOPLE
       for part in ("_id", "__first_name", "__last_name", "__username")),
 )  # fmt: skip
@@ -70,12 +75,27 @@ def row_fingerprint(row: dict[str, Any]) -> list[Any]:
         verdict,
         person_of(row, "author"),
         person_of(row, "approved_by"),
+        [row["claimant__name"], row["claimant__kind"], row["claimant__same_as"]],
     ]
 
 
 def is_tombstone_row(row: dict[str, Any]) -> bool:
     """A row the export shows only as withdrawn: anything not approved now."""
     return row["status"] != APPROVED
+
+
+@dataclass
+class Related:
+    """What a page of claims holds beyond their rows, grouped by claim id."""
+
+    sources: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    corrections: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    appearances: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    # Proposed appearances, waiting for a second editor: the workspace shows them, the
+    # export does not.
+    pending: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    # Per appearance id: its review state, whether it is the primary one, its anchoring.
+    review: dict[int, dict] = field(default_factory=dict)
 
 
 class ClaimBuilder:
@@ -92,26 +112,24 @@ class ClaimBuilder:
     def build(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each row as a claim, or as a tombstone when it is no longer approved."""
         live = [row["id"] for row in rows if not is_tombstone_row(row)]
-        sources, corrections = self.related(live)
+        related = self.related(live)
         return [
-            self.tombstone(row)
-            if is_tombstone_row(row)
-            else self.claim(row, sources.get(row["id"], []), corrections.get(row["id"], []))
+            self.tombstone(row) if is_tombstone_row(row) else self.claim(row, related)
             for row in rows
         ]
 
     def build_one(self, row: dict[str, Any]) -> dict[str, Any]:
         """One claim in full whatever its state (a public page shows a withdrawn one)."""
-        sources, corrections = self.related([row["id"]])
-        return self.claim(row, sources.get(row["id"], []), corrections.get(row["id"], []))
+        return self.claim(row, self.related([row["id"]]))
 
-    def related(self, ids: Iterable[int]) -> tuple[dict[int, list], dict[int, list]]:
-        """Sources and corrections of these claims, grouped by claim (two queries)."""
+    def related(self, ids: Iterable[int]) -> Related:
+        """Sources, corrections and confirmed appearances of these claims, grouped by
+        claim (three queries)."""
         ids = list(ids)
-        sources: dict[int, list] = defaultdict(list)
-        corrections: dict[int, list] = defaultdict(list)
+        related = Related()
         if not ids:
-            return sources, corrections
+            return related
+        sources, corrections = related.sources, related.corrections
         source_rows = (
             Source.objects.filter(claim_id__in=ids)
             .order_by("order", "id")
@@ -131,7 +149,45 @@ class ClaimBuilder:
             corrections[claim_id].append(
                 {"previous_verdict": previous_verdict, "date": self.when(at), "note": comment}
             )
-        return sources, corrections
+        appearance_rows = (
+            Appearance.objects.filter(claim_id__in=ids)
+            .order_by("-primary", "id")
+            .values(
+                "claim_id", "id", "start", "end", "exact", "prefix", "suffix", "state",
+                "primary", "anchor_state", "article_id", "article__title",
+                "article__source_url", "article__publisher", "article__published_at",
+            )
+        )  # fmt: skip
+        for row in appearance_rows:
+            confirmed = row["state"] == CONFIRMED
+            held = related.appearances if confirmed else related.pending
+            held[row["claim_id"]].append(self.appearance(row))
+            related.review[row["id"]] = {
+                "state": row["state"],
+                "primary": row["primary"],
+                "anchor_state": row["anchor_state"],
+            }
+        return related
+
+    def appearance(self, row: dict[str, Any]) -> dict[str, Any]:
+        article_id = row["article_id"]
+        return {
+            "id": row["id"],
+            "article": {
+                "id": article_id,
+                "title": row["article__title"],
+                "url": self.links.article_url(row["article__source_url"], article_id),
+                "publisher": row["article__publisher"],
+                "published_at": self.when(row["article__published_at"]),
+            },
+            "quote": {
+                "exact": row["exact"],
+                "prefix": row["prefix"],
+                "suffix": row["suffix"],
+                "start": row["start"],
+                "end": row["end"],
+            },
+        }
 
     def verdict(self, row: dict[str, Any]) -> dict[str, Any] | None:
         if row["verdict_id"] is None:
@@ -157,11 +213,23 @@ class ClaimBuilder:
             "published_at": self.when(row["article__published_at"]),
         }
 
-    def claim(self, row: dict[str, Any], sources: list, corrections: list) -> dict[str, Any]:
+    def claimant(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        if row["claimant_id"] is None:
+            return None
         return {
-            "id": row["id"],
-            "uri": self.links.claim(row["id"]),
+            "name": row["claimant__name"],
+            "kind": row["claimant__kind"],
+            "same_as": list(row["claimant__same_as"] or []),
+        }
+
+    def claim(self, row: dict[str, Any], related: Related) -> dict[str, Any]:
+        pk = row["id"]
+        return {
+            "id": pk,
+            "uri": self.links.claim(pk),
             "claim": row["claim"],
+            "claimant": self.claimant(row),
+            "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
             "verdict": self.verdict(row),
             "rationale_html": row["rationale"],
             "rationale_text": html_to_text(row["rationale"]),
@@ -173,13 +241,14 @@ class ClaimBuilder:
                 "end": row["end"],
             },
             "article": self.article(row),
-            "sources": sources,
+            "appearances": related.appearances.get(pk, []),
+            "sources": related.sources.get(pk, []),
             "author": person_of(row, "author"),
             "approved_by": person_of(row, "approved_by"),
             "created_at": self.when(row["created_at"]),
             "approved_at": self.when(row["approved_at"]),
             "updated_at": self.when(row["updated_at"]),
-            "corrections": corrections,
+            "corrections": related.corrections.get(pk, []),
         }
 
     def tombstone(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from annotations.models import claim_slug, claimant_slug
+
 # Where the public site lives when neither the setting nor a request says (a command
 # run on the demo machine): the address ``make run`` serves by default.
 FALLBACK_BASE = "http://127.0.0.1:8000"
@@ -60,6 +62,13 @@ class Links:
     def article_text(self, pk: int) -> str:
         """The article's cleaned text as text/plain: what quote selectors index."""
         return self._article_text.format(pk)
+
+    def check_page(self, pk: int, claim: str) -> str:
+        """A claim's public fact-check page, at its canonical slugged address."""
+        return self.base + check_path(pk, claim_slug(claim))
+
+    def claimant(self, pk: int, name: str) -> str:
+        return self.base + reverse("checks:claimant", args=[pk, claimant_slug(name)])
 
     def article_url(self, source_url: str, pk: int) -> str:
         """Where a reader finds the article: the original page, else ours."""

@@ -35,14 +35,12 @@ def _source_body(source: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _target(item: dict[str, Any], links: Links) -> dict[str, Any]:
-    quote = item["quote"]
+def _target(quote: dict[str, Any], article: dict[str, Any], links: Links) -> dict[str, Any]:
     selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": quote["exact"]}
     if quote["prefix"]:
         selector["prefix"] = quote["prefix"]
     if quote["suffix"]:
         selector["suffix"] = quote["suffix"]
-    article = item["article"]
     target: dict[str, Any] = {
         "source": links.article_text(article["id"]),
         "selector": [
@@ -56,8 +54,7 @@ def _target(item: dict[str, Any], links: Links) -> dict[str, Any]:
     return target
 
 
-def webannotation(item: dict[str, Any], links: Links) -> dict[str, Any]:
-    """One W3C Web Annotation: the verdict assesses a quoted span of the article."""
+def _bodies(item: dict[str, Any], links: Links) -> list[dict[str, Any]]:
     body: list[dict[str, Any]] = []
     if item["verdict"] is not None:
         body.append(
@@ -77,18 +74,49 @@ def webannotation(item: dict[str, Any], links: Links) -> dict[str, Any]:
             {"type": "TextualBody", "purpose": "commenting", "value": item["rationale_html"],
              "format": "text/html"}
         )  # fmt: skip
+    # The fact-check itself, where every appearance of the claim leads.
+    body.append(
+        {
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": {"id": links.check_page(item["id"], item["claim"]), "type": "Text",
+                       "format": "text/html"},
+        }
+    )  # fmt: skip
     body += [_source_body(source) for source in item["sources"]]
-    return {
-        "@context": ANNO_CONTEXT,
-        "id": item["uri"],
-        "type": "Annotation",
-        "motivation": "assessing",
-        "created": item["created_at"],
-        "modified": item["updated_at"],
-        "creator": {"type": "Person", "name": item["author"]},
-        "body": body,
-        "target": _target(item, links),
-    }
+    return body
+
+
+def webannotation(item: dict[str, Any], links: Links) -> dict[str, Any]:
+    """The claim's first appearance as a W3C Web Annotation: the verdict assesses a quoted
+    span of the article (``webannotations`` gives one per appearance)."""
+    return webannotations_of(item, links)[0]
+
+
+def webannotations_of(item: dict[str, Any], links: Links) -> list[dict[str, Any]]:
+    """One annotation per confirmed appearance, each targeting its own article. The first
+    keeps the claim's URI as its id (what consumers have stored); the others are named by
+    their appearance under it."""
+    appearances = item["appearances"] or [{"id": None, **{"article": item["article"]},
+                                           "quote": item["quote"]}]  # fmt: skip
+    body = _bodies(item, links)
+    annotations = []
+    for n, appearance in enumerate(appearances):
+        annotation_id = item["uri"] if n == 0 else f"{item['uri']}#appearance-{appearance['id']}"
+        annotations.append(
+            {
+                "@context": ANNO_CONTEXT,
+                "id": annotation_id,
+                "type": "Annotation",
+                "motivation": "assessing",
+                "created": item["created_at"],
+                "modified": item["updated_at"],
+                "creator": {"type": "Person", "name": item["author"]},
+                "body": body,
+                "target": _target(appearance["quote"], appearance["article"], links),
+            }
+        )
+    return annotations
 
 
 def webannotation_tombstone(item: dict[str, Any]) -> dict[str, Any]:
@@ -98,10 +126,13 @@ def webannotation_tombstone(item: dict[str, Any]) -> dict[str, Any]:
 
 def webannotations(items: Iterable[dict[str, Any]], links: Links) -> list[dict[str, Any]]:
     """Built items (claims and tombstones) as annotations and tombstones."""
-    return [
-        webannotation(item, links) if "claim" in item else webannotation_tombstone(item)
-        for item in items
-    ]
+    found: list[dict[str, Any]] = []
+    for item in items:
+        if "claim" in item:
+            found += webannotations_of(item, links)
+        else:
+            found.append(webannotation_tombstone(item))
+    return found
 
 
 def annotation_page(

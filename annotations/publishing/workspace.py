@@ -19,17 +19,19 @@ from django.db.models.functions import Coalesce
 
 from annotations import workflow
 from annotations.access import Capabilities, RowFacts, can_delete_claim, can_edit_claim
-from annotations.models import Claim, ClaimEvent, Source
+from annotations.models import Appearance, Claim, ClaimEvent, Source
 from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
 
 # The keys of one lean claim (tests check that nothing else slips in).
-LEAN_FIELDS = ("id", "start", "end", "status", "claim", "verdict", "author", "source_count")
+LEAN_FIELDS = (
+    "id", "start", "end", "status", "claim", "verdict", "author", "source_count",
+    "appearance", "appearance_state", "anchor_state",
+)  # fmt: skip
 # What the full representation can add on request (``?expand=sources,events``).
 EXPANDABLE = ("sources", "events")
-AUTHOR_COLUMNS = ("author_id", "author__first_name", "author__last_name", "author__username")
 WORKSPACE_COLUMNS = (
     "version", "submitted_at",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
@@ -52,26 +54,52 @@ def in_text_order(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     return claims.order_by("start", "end", "id")
 
 
+def appearing_in(article_id: int, user) -> QuerySet[Claim]:
+    """The claims ``user`` may read that appear (confirmed or proposed) in the article."""
+    return Claim.objects.filter(
+        pk__in=Appearance.objects.filter(article_id=article_id).values("claim_id")
+    ).visible_to(user)
+
+
 def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[dict[str, Any]]:
-    """The claims on the article that ``user`` may read, in text order, lean (one query).
+    """The claims that appear in the article and that ``user`` may read, in text order,
+    lean, with their span in this article (one query).
 
     ``verdict_slugs`` (id → slug) is the scale the page has already loaded: a verdict
     travels as its slug, and the page looks up its label and colour.
     """
-    rows = with_source_count(Claim.objects.filter(article_id=article_id).visible_to(user))
-    rows = in_text_order(rows).values(
-        "id", "start", "end", "status", "claim", "verdict_id", "source_count", *AUTHOR_COLUMNS
+    counted = (
+        Source.objects.filter(claim_id=OuterRef("claim_id"))
+        .order_by()
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    rows = (
+        Appearance.objects.filter(
+            article_id=article_id, claim_id__in=appearing_in(article_id, user).values("pk")
+        )
+        .annotate(source_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        .order_by("start", "end", "claim_id")
+        .values(
+            "id", "claim_id", "start", "end", "state", "anchor_state", "source_count",
+            "claim__status", "claim__claim", "claim__verdict_id", "claim__author_id",
+            "claim__author__first_name", "claim__author__last_name", "claim__author__username",
+        )
+    )  # fmt: skip
     return [
         {
-            "id": row["id"],
+            "id": row["claim_id"],
             "start": row["start"],
             "end": row["end"],
-            "status": row["status"],
-            "claim": row["claim"],
-            "verdict": verdict_slugs.get(row["verdict_id"]),
-            "author": person_of(row, "author"),
+            "status": row["claim__status"],
+            "claim": row["claim__claim"],
+            "verdict": verdict_slugs.get(row["claim__verdict_id"]),
+            "author": person_of(row, "claim__author"),
             "source_count": row["source_count"],
+            "appearance": row["id"],
+            "appearance_state": row["state"],
+            "anchor_state": row["anchor_state"],
         }
         for row in rows
     ]
@@ -120,14 +148,20 @@ class WorkspaceBuilder:
         self, rows: list[dict[str, Any]], expand: Collection[str] = EXPANDABLE
     ) -> list[dict[str, Any]]:
         ids = [row["id"] for row in rows]
-        sources, corrections = self.claims.related(ids)
+        related = self.claims.related(ids)
         history = self.events(ids) if "events" in expand else {}
         editors = content_editors(rows)
         items = []
         for row in rows:
-            item = self.claims.claim(
-                row, sources.get(row["id"], []), corrections.get(row["id"], [])
-            )
+            item = self.claims.claim(row, related)
+            # Every appearance, proposed ones too, with its review and anchoring state.
+            item["appearances"] = [
+                {**appearance, **related.review[appearance["id"]]}
+                for appearance in [
+                    *related.appearances.get(row["id"], []),
+                    *related.pending.get(row["id"], []),
+                ]
+            ]
             if "sources" not in expand:
                 del item["sources"]
             item.update(self.state(row))

@@ -62,8 +62,21 @@ MARKED_TEXT_JS = """
 
 
 def drag(page, first: str, last: str | None = None) -> None:
-    """Select from the first character of ``first`` to the last one of ``last`` with the mouse."""
-    page.evaluate("() => window.scrollTo(0, 0)")
+    """Select from the first character of ``first`` to the last one of ``last`` with the mouse.
+
+    The paragraph of ``first`` is scrolled to the middle of the window first: a point
+    below the window would drag the selection to the end of the text.
+    """
+    page.evaluate(
+        """(phrase) => {
+            window.scrollTo(0, 0);
+            const p = [...document.querySelectorAll('#article-body p.para')]
+                .find((el) => el.textContent.includes(phrase));
+            const box = p && p.getBoundingClientRect();
+            if (box && box.bottom > window.innerHeight - 40) p.scrollIntoView({block: 'center'});
+        }""",
+        first,
+    )
     start = page.evaluate(POINT_JS, [first, "start"])
     end = page.evaluate(POINT_JS, [last or first, "end"])
     assert start and end, f"phrase not found on the page: {first!r} / {last!r}"

@@ -4,8 +4,11 @@
 
 let settings = null;
 
-export function configureApi({ csrfToken, claimsUrl, claimUrl, transitionsUrl }) {
+export function configureApi(given) {
+  const { csrfToken, claimsUrl, claimUrl, transitionsUrl } = given;
+  const { appearancesUrl, similarUrl, claimantsUrl } = given;
   settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl };
+  Object.assign(settings, { appearancesUrl, similarUrl, claimantsUrl });
 }
 
 const claimUrl = (id) => settings.claimUrl.replace("{id}", String(id));
@@ -49,6 +52,22 @@ export const deleteClaim = (id, etag) => request("DELETE", claimUrl(id), { ifMat
 
 export const transitionClaim = (id, action, comment, etag) =>
   request("POST", transitionsUrl(id), { body: { action, comment }, ifMatch: etag });
+
+const withQuery = (url, params) => `${url}?${new URLSearchParams(params)}`;
+
+/** Claims worded like `text`, best first ({results: [...]}); line breaks are spaces here. */
+export const similarClaims = (text, limit = 5) =>
+  request("GET", withQuery(settings.similarUrl, { text: words(text).slice(0, 1000), limit }));
+
+const words = (text) => text.replace(/\s+/g, " ").trim();
+
+/** Claimants whose name holds what was typed. */
+export const claimantSuggestions = (q) =>
+  request("GET", withQuery(settings.claimantsUrl, { q: q.slice(0, 200) }));
+
+/** Say the claim `id` is also made here: `{article, start, end, exact}`. */
+export const attachHere = (id, span) =>
+  request("POST", settings.appearancesUrl.replace("{id}", String(id)), { body: span });
 
 /** A 409 or 412 whose body holds the claim as it now is ({detail, current}). */
 export const staleCurrent = ({ status, data }) =>

@@ -3,18 +3,25 @@
 // kept in the browser while they differ from what was opened (drafts.js), and closing a
 // changed form asks first.
 
-import { $, announce, today } from "./dom.js";
+import { $, announce } from "./dom.js";
 import { remember, state } from "./state.js";
 import { marksOf, pendingMarks, renderText } from "./paint.js";
 import { cardEl, showCardError } from "./cards.js";
 import { activate, currentEtag, loadDetails, render, showCurrent } from "./view.js";
 import { clearErrors, initFormErrors, showFormErrors } from "./form-errors.js";
+import {
+  fillSourceRows,
+  initSourceRows,
+  sourceButton,
+  sourcePayload,
+  sourceValues,
+} from "./source-rows.js";
 import { clearDraft, draftKey, readDraft, renderPrompts, saveDraft } from "./drafts.js";
+import { initChecked, lookFor } from "./checked.js";
+import { claimantPayload, fillWhoAndWhen, initClaimantField, whoAndWhen } from "./claimant-field.js";
 import * as api from "./api.js";
 
 let form = null;
-let sourceRows = null;
-let rowTemplate = null;
 let discardBox = null;
 let textColumn = null;
 let body = null;
@@ -25,10 +32,11 @@ export function initForm({ formEl, textColumnEl, bodyEl }) {
   form = formEl;
   textColumn = textColumnEl;
   body = bodyEl;
-  sourceRows = $("#source-rows", form);
-  rowTemplate = $("#source-row-template");
+  initSourceRows($("#source-rows", form), $("#source-row-template"));
   discardBox = $("#claim-form-discard", form);
   initFormErrors(form);
+  initClaimantField(form);
+  initChecked({ formEl: form, attached: () => closeForm({ focusCard: false }) });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -41,13 +49,8 @@ export function initForm({ formEl, textColumnEl, bodyEl }) {
     if (action === "cancel") requestClose();
     else if (action === "keep-editing") keepEditing();
     else if (action === "discard") closeForm();
-    else if (action === "add-source") {
-      const row = addSourceRow();
-      row.elements.namedItem("url").focus();
-      persist();
-    } else if (action === "remove-source") {
-      button.closest(".source-row").remove();
-      numberSourceRows();
+    else if (action === "add-source" || action === "remove-source") {
+      sourceButton(button);
       persist();
     }
   });
@@ -60,53 +63,24 @@ export function initForm({ formEl, textColumnEl, bodyEl }) {
 
 export const formOpen = () => !form.hidden;
 
-function addSourceRow(source = null) {
-  const row = rowTemplate.content.firstElementChild.cloneNode(true);
-  const field = (name) => row.elements.namedItem(name);
-  if (source) {
-    if (source.id) row.dataset.sourceId = String(source.id);
-    for (const name of ["url", "title", "publisher", "stance", "excerpt"]) {
-      if (name !== "stance" || source.stance) field(name).value = source[name] || "";
-    }
-    field("accessed_on").value = source.accessed_on || "";
-  } else {
-    field("accessed_on").value = today();
-  }
-  sourceRows.append(row);
-  numberSourceRows();
-  return row;
-}
-
-function numberSourceRows() {
-  [...sourceRows.children].forEach((row, i) => {
-    $(".source-number", row).textContent = String(i + 1);
-  });
-}
-
 /** What the form holds, as typed (every source row, empty ones too). */
 function values() {
-  const sources = [...sourceRows.children].map((row) => {
-    const source = { id: row.dataset.sourceId ? Number(row.dataset.sourceId) : null };
-    for (const name of ["url", "title", "publisher", "stance", "excerpt", "accessed_on"]) {
-      source[name] = row.elements.namedItem(name).value;
-    }
-    return source;
-  });
+  const sources = sourceValues();
   return {
     claim: form.elements.claim.value,
+    ...whoAndWhen(form),
     verdict: form.elements.verdict.value,
     rationale: form.elements.rationale.value,
     sources,
   };
 }
 
-function fill({ claim, verdict, rationale, sources }) {
+function fill({ claim, verdict, rationale, sources, ...who }) {
   form.elements.claim.value = claim || "";
+  fillWhoAndWhen(form, who);
   form.elements.verdict.value = verdict || "";
   form.elements.rationale.value = rationale || "";
-  sourceRows.replaceChildren();
-  for (const s of sources || []) addSourceRow(s);
-  if (!sourceRows.children.length) addSourceRow();
+  fillSourceRows(sources);
 }
 
 /** Whether the open form holds something not saved. */
@@ -159,6 +133,9 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   $("#claim-form-quote", form).textContent = mode === "create" ? span.exact : claim.quote.exact;
   fill({
     claim: mode === "create" ? span.exact : claim.claim,
+    claimant: claim?.claimant?.name,
+    claimant_kind: claim?.claimant?.kind,
+    claim_date: claim?.claim_date,
     verdict: claim && claim.verdict ? claim.verdict.slug : "",
     rationale: claim ? claim.rationale_html : "",
     sources: claim ? claim.sources : [],
@@ -180,6 +157,7 @@ export function openForm({ mode, claim = null, span = null, anchor = null, resto
   placeForm(anchor);
   form.elements.claim.focus({ preventScroll: true });
   renderPrompts({ except: openKey });
+  lookFor(mode === "create" ? span : null);
 }
 
 /** A new selection while a new claim's form is open: the form moves to it. */
@@ -198,6 +176,7 @@ export function moveFormToSpan(span, anchor) {
   renderText();
   placeForm(anchor);
   renderPrompts({ except: openKey });
+  lookFor(span);
 }
 
 /** Put the form just under `anchor` (a DOMRect in viewport coordinates) in the text column. */
@@ -252,6 +231,7 @@ export function closeForm({ focusCard = true } = {}) {
   openKey = null;
   baseline = null;
   form.hidden = true;
+  lookFor(null);
   const hadPending = state.pending !== null;
   const claimId = state.formClaimId;
   state.pending = null;
@@ -306,27 +286,11 @@ export async function restoreDraft(key) {
 }
 
 function formPayload() {
-  const rows = [];
-  const sent = [];
-  for (const row of sourceRows.children) {
-    const value = (name) => row.elements.namedItem(name).value;
-    const source = {
-      url: value("url").trim(),
-      title: value("title").trim(),
-      publisher: value("publisher").trim(),
-      stance: value("stance"),
-      excerpt: value("excerpt").trim(),
-      accessed_on: value("accessed_on") || null,
-    };
-    // A row left empty (only the defaults) is not a source.
-    const empty = !source.url && !source.title && !source.publisher && !source.excerpt;
-    if (empty && !row.dataset.sourceId) continue;
-    if (row.dataset.sourceId) source.id = Number(row.dataset.sourceId);
-    sent.push(source);
-    rows.push(row);
-  }
+  const { sent, rows } = sourcePayload();
   const payload = {
     claim: form.elements.claim.value,
+    claimant: claimantPayload(form),
+    claim_date: form.elements.claim_date.value || null,
     verdict: form.elements.verdict.value || null,
     rationale: form.elements.rationale.value,
     sources: sent,

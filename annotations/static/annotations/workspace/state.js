@@ -39,12 +39,17 @@ export function initState(pageConfig, initialClaims) {
   state.claims = new Map(initialClaims.map((c) => [c.id, c]));
 }
 
-/** The lean entry of a claim from the API's full representation (what the page embeds). */
+/**
+ * The lean entry of a claim from the API's full representation (what the page embeds):
+ * its span is its appearance in this article, which may not be its first.
+ */
 export function leanOf(full) {
+  const here = (full.appearances || []).find((a) => a.article.id === config.articleId);
+  const quote = here ? here.quote : full.quote;
   return {
     id: full.id,
-    start: full.quote.start,
-    end: full.quote.end,
+    start: quote.start,
+    end: quote.end,
     status: full.status,
     claim: full.claim,
     verdict: full.verdict ? full.verdict.slug : null,

@@ -57,6 +57,9 @@ configureApi({
   claimsUrl: config.claimsUrl,
   claimUrl: config.claimUrl,
   transitionsUrl: config.transitionsUrl,
+  appearancesUrl: config.appearancesUrl,
+  similarUrl: config.similarUrl,
+  claimantsUrl: config.claimantsUrl,
 });
 initPaint(text);
 initCards({ listEl: list, slice: text.slice });

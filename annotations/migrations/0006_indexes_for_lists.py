@@ -35,7 +35,7 @@ def trigram_index(name: str, table: str, column: str) -> PostgresOnly:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0002_default_scale_and_groups'),
+        ('annotations', '0005_claimant_and_appearance_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

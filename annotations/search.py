@@ -1,0 +1,300 @@
+"""Full-text search over claims, with an index on both databases.
+
+PostgreSQL: a GIN index over a weighted ``tsvector`` of the claim's wording (A), its
+quote (B) and its rationale (D), English stemming, and a trigram index (``pg_trgm``)
+over the wording for near spellings. SQLite: an FTS5 table kept in step with the claims
+by triggers (porter stemming, accents folded). Both are made by migration 0004.
+
+Two questions are asked of them:
+- ``matching(text)``: claims that contain every word of ``text`` (a search box);
+- ``similar(text)``: claims ranked by how much of ``text`` they share, any word counting
+  (a paraphrase shares some words, rarely all), rarer words more: "has this been checked
+  already?". Scores lie between 0 and 1, best first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*", re.UNICODE)  # 5.5, 1,000 and China's stay whole
+# Words too common to say anything about a claim (and websearch's operators).
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "not",
+        "our",
+        "she",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "said",
+        "says",
+        "say",
+        "also",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+    ]
+)
+MAX_TERMS = 24  # of a question; its expansion may hold a few hundred words
+
+# PostgreSQL: the expression the GIN index is built on; queries repeat it verbatim.
+CLAIM_VECTOR = (
+    "(setweight(to_tsvector('english', coalesce(claim, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(exact, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(rationale, '')), 'D'))"
+)
+CLAIM_WORDING = "(claim || ' ' || exact)"
+FTS_TABLE = "annotations_claim_fts"
+
+
+def terms(text: str) -> list[str]:
+    """The words of ``text`` worth searching for, lower-case, in order, once each."""
+    words = [w.casefold() for w in TOKEN.findall(text or "")]
+    kept = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return list(dict.fromkeys(kept))[:MAX_TERMS]
+
+
+def expanded_terms(text: str) -> list[str]:
+    """``terms(text)`` with numbers spelt one way and each word's usual stand-ins
+    (``thesaurus``): what a paraphrase of the claim is likely to share with it."""
+    from annotations.thesaurus import normalise, related
+
+    found: list[str] = []
+    for word in terms(text):
+        for token in normalise(word):
+            found.append(token)
+            found += related(token)
+    return [w for w in dict.fromkeys(found) if w not in STOPWORDS]
+
+
+def _fts_phrase(words: list[str], joiner: str) -> str:
+    return joiner.join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def matching_ids(text: str) -> RawSQL | None:
+    """A subquery of the ids of claims holding every word of ``text`` (None: no words)."""
+    words = terms(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            f"SELECT id FROM annotations_claim WHERE {CLAIM_VECTOR} @@ "
+            "websearch_to_tsquery('english', %s)",
+            [" ".join(words)],
+        )
+    return RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+        [_fts_phrase(words, " AND ")],
+    )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    id: int
+    score: float
+
+
+def similar(text: str, *, within: list[int] | None = None, limit: int = 10) -> list[Ranked]:
+    """Claim ids ranked by how much of ``text`` they share (any word counts), best first.
+
+    The index finds the candidates sharing any word of the question or of its usual
+    stand-ins (``thesaurus``), ranked by the database's own relevance; the best of them
+    are ranked again here, the same way on both databases: how much of the question's
+    meaning (its words, each counted with its stand-ins) the claim's wording covers,
+    mixed with the database's rank. ``within`` restricts the candidates (None: every
+    claim). Two queries at most.
+    """
+    words = expanded_terms(text)
+    if not words or within == []:
+        return []
+    fetch = max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES)
+    if connection.vendor == "postgresql":
+        found = _candidates_postgresql(text, words, within, fetch)
+    else:
+        found = _candidates_sqlite(words, within, fetch)
+    question = concepts(text)
+    best = max((rank for *_, rank in found), default=0.0) or 1.0
+    ranked = [
+        Ranked(pk, round(COVERAGE * coverage(question, wording) + DB_RANK * rank / best, 6))
+        for pk, wording, rank in found
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.id))
+    return [r for r in ranked if r.score > 0][:limit]
+
+
+CANDIDATES_PER_RESULT, MIN_CANDIDATES = 5, 40
+COVERAGE, DB_RANK = 0.85, 0.15
+
+
+def concepts(text: str) -> set[str]:
+    """The meanings of ``text``'s words: a word's thesaurus group, else its first six
+    letters (a rough stem: "purchasing" and "purchases" are one)."""
+    from annotations.thesaurus import group_of, normalise
+
+    found = set()
+    for word in terms(text):
+        for token in normalise(word):
+            group = group_of(token)
+            found.add(f"g{group}" if group is not None else token[:6])
+    return found
+
+
+def coverage(question: set[str], wording: str) -> float:
+    """The share of the question's meanings that the claim's wording holds."""
+    if not question:
+        return 0.0
+    return len(question & concepts(wording)) / len(question)
+
+
+def _candidates_sqlite(
+    words: list[str], within: list[int] | None, fetch: int
+) -> list[tuple[int, str, float]]:
+    # bm25 weighs rare words up and long texts down; the wording counts most, then the quote.
+    sql = (
+        f"SELECT c.id, c.claim || ' ' || c.exact, -bm25({FTS_TABLE}, 4.0, 1.0, 0.0) AS r "
+        f"FROM {FTS_TABLE} JOIN annotations_claim AS c ON c.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s"
+    )
+    params: list = ["{claim exact}: (" + _fts_phrase(words, " OR ") + ")"]
+    if within is not None:
+        sql += f" AND {FTS_TABLE}.rowid IN ({', '.join(['%s'] * len(within))})"
+        params += within
+    sql += " ORDER BY r DESC LIMIT %s"
+    params.append(fetch)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, wording, float(r)) for pk, wording, r in cursor.fetchall()]
+
+
+def _candidates_postgresql(
+    text: str, words: list[str], within: list[int] | None, fetch: int
+) -> list[tuple[int, str, float]]:
+    # Any shared stem finds a claim (an OR query: the GIN index), and so does a near
+    # spelling (trigrams); the rank mixes the two.
+    sql = (
+        "SELECT id, " + CLAIM_WORDING + ", (ts_rank_cd(" + CLAIM_VECTOR + ", q, 32) "
+        "+ word_similarity(%s, " + CLAIM_WORDING + ")) AS score "
+        "FROM annotations_claim, websearch_to_tsquery('english', %s) AS q "
+        "WHERE (" + CLAIM_VECTOR + " @@ q OR %s <%% " + CLAIM_WORDING + ")"
+    )
+    params: list = [text, " or ".join(words), text]
+    if within is not None:
+        sql += " AND id = ANY(%s)"
+        params.append(list(within))
+    sql += " ORDER BY score DESC, id LIMIT %s"
+    params.append(fetch)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, wording, float(score)) for pk, wording, score in cursor.fetchall()]
+
+
+# Installing the indexes -----------------------------------------------------------------------
+
+SQLITE_TRIGGERS = {
+    f"{FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai
+        AFTER INSERT ON annotations_claim BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, claim, exact, rationale)
+        VALUES (new.id, new.claim, new.exact, new.rationale); END""",
+    f"{FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad
+        AFTER DELETE ON annotations_claim BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, claim, exact, rationale)
+        VALUES ('delete', old.id, old.claim, old.exact, old.rationale); END""",
+    f"{FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au
+        AFTER UPDATE OF claim, exact, rationale ON annotations_claim BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, claim, exact, rationale)
+        VALUES ('delete', old.id, old.claim, old.exact, old.rationale);
+        INSERT INTO {FTS_TABLE}(rowid, claim, exact, rationale)
+        VALUES (new.id, new.claim, new.exact, new.rationale); END""",
+}
+POSTGRESQL_INDEXES = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE INDEX IF NOT EXISTS claim_search_idx ON annotations_claim USING GIN ({CLAIM_VECTOR})",
+    "CREATE INDEX IF NOT EXISTS claim_wording_trgm_idx ON annotations_claim "
+    f"USING GIN ({CLAIM_WORDING} gin_trgm_ops)",
+]
+
+
+def install(connection_) -> None:
+    """Create the search index of this database if it is missing (idempotent).
+
+    On SQLite the FTS5 table follows the claims through triggers; a migration that
+    rebuilds the claims table drops them, so this runs after every migrate too
+    (``apps.py``) and re-indexes when it had to put them back.
+    """
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            for statement in POSTGRESQL_INDEXES:
+                cursor.execute(statement)
+            return
+        if connection_.vendor != "sqlite":
+            return
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "claim, exact, rationale, content='annotations_claim', content_rowid='id', "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(SQLITE_TRIGGERS),
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if present != set(SQLITE_TRIGGERS):
+            for statement in SQLITE_TRIGGERS.values():
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def uninstall(connection_) -> None:
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS claim_search_idx")
+            cursor.execute("DROP INDEX IF EXISTS claim_wording_trgm_idx")
+        elif connection_.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
