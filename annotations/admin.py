@@ -303,7 +303,9 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
             # Typing in the claim list's article filter: titles only (trigram-indexed).
             term = search_term.strip()
             return (queryset.filter(title__icontains=term) if term else queryset), False
-        return super().get_search_results(request, queryset, search_term)
+        # Title and text through the articles' full-text index, as /articles/ searches.
+        term = search_term.strip()
+        return (queryset.search(term) if term else queryset), False
 
     @admin.display(description="claims")
     def claim_counts(self, article: Article) -> str:

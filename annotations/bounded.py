@@ -26,17 +26,26 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class Tally:
-    """A count that stopped at its cap: ``n`` rows, or more than ``n`` when ``more``."""
+    """A count that stopped at its cap: ``n`` rows, more than ``n`` when ``more``, or
+    about ``n`` when ``about`` (the planner's estimate, past the cap)."""
 
     n: int
     more: bool = False
+    about: bool = False
 
     def __str__(self) -> str:
+        if self.about:
+            return f"about {self.n:,}"
         return f"more than {self.n:,}" if self.more else f"{self.n:,}"
 
     @property
     def plural(self) -> bool:
-        return self.more or self.n != 1
+        return self.more or self.about or self.n != 1
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more rows than the cap: the pages hold only the first."""
+        return self.more or self.about
 
 
 def count_up_to(queryset: QuerySet, cap: int | None = None) -> Tally:
@@ -44,6 +53,43 @@ def count_up_to(queryset: QuerySet, cap: int | None = None) -> Tally:
     cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by().values("pk")[: cap + 1].count()
     return Tally(cap, more=True) if n > cap else Tally(n)
+
+
+def count_or_estimate(queryset: QuerySet, cap: int | None = None) -> Tally:
+    """``count_up_to``, unless PostgreSQL's planner expects many more rows than the cap:
+    then its estimate, "about 48,000".
+
+    For searches: the rows of a common word are found by testing each row in turn
+    (cheap for the twenty of a page, not for the thousand of a capped count), or from
+    the word's whole entry in the full-text index, which grows with the table. The
+    planner's estimate comes from the index's statistics, in the time of planning.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    estimate = planned_rows(queryset)
+    if estimate is not None and estimate > ESTIMATE_ABOVE * cap:
+        return Tally(round_estimate(estimate), about=True)
+    return count_up_to(queryset, cap)
+
+
+ESTIMATE_ABOVE = 2  # times the cap: below it a capped count is the answer
+
+
+def planned_rows(queryset: QuerySet) -> int | None:
+    """How many rows PostgreSQL's planner expects ``queryset`` to have (None elsewhere)."""
+    db = connections[queryset.db]
+    if db.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
+    with db.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = cursor.fetchone()[0]
+    return int(plan["Plan"]["Plan Rows"])
+
+
+def round_estimate(n: int) -> int:
+    """Two significant figures: an estimate is no more precise than that."""
+    digits = len(str(n)) - 2
+    return round(n, -digits) if digits > 0 else n
 
 
 def counts_up_to(querysets: dict[str, QuerySet], cap: int | None = None) -> dict[str, Tally]:
@@ -71,18 +117,25 @@ def counts_up_to(querysets: dict[str, QuerySet], cap: int | None = None) -> dict
 class CappedPaginator(Paginator):
     """Django's paginator over a count that stops at ``COUNT_CAP``: the pages it numbers
     hold the first ``COUNT_CAP`` rows, so no page is further away than the cap either
-    (an OFFSET of at most 1,000 rows). ``tally`` says whether there are more."""
+    (an OFFSET of at most 1,000 rows). ``tally`` says whether there are more. With
+    ``estimate`` (a search) a large count is the planner's estimate."""
+
+    def __init__(self, *args, estimate: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
 
     @cached_property
     def tally(self) -> Tally:
         if isinstance(self.object_list, QuerySet):
+            if self.estimate:
+                return count_or_estimate(self.object_list)
             return count_up_to(self.object_list)
         n = len(self.object_list)
         return Tally(COUNT_CAP, more=True) if n > COUNT_CAP else Tally(n)
 
     @cached_property
     def count(self) -> int:
-        return self.tally.n
+        return min(self.tally.n, COUNT_CAP)
 
 
 def distinct_values(

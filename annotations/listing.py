@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from annotations.bounded import Tally, count_up_to
+from annotations.bounded import Tally, count_or_estimate, count_up_to
 from annotations.publishing.keyset import (
     FIRST,
     LAST_PAGE,
@@ -54,15 +54,17 @@ def keyset_list(
     *,
     fields: tuple[str, ...],
     size: int,
+    estimate: bool = False,
 ) -> ListPage:
     """The page of ``queryset`` (newest first by ``fields``) that the request's cursor
-    names; ``keyset.InvalidCursor`` if the request holds one we did not make."""
+    names; ``keyset.InvalidCursor`` if the request holds one we did not make. With
+    ``estimate`` (a search) a large count is the planner's estimate."""
     cursor = request_cursor(request, fields, queryset)
     around = page(queryset, cursor, size, fields, descending=True)
     at_start = cursor is None or cursor.direction == FIRST or around.prev is None
     return ListPage(
         rows=around.rows,
-        tally=count_up_to(queryset),
+        tally=count_or_estimate(queryset) if estimate else count_up_to(queryset),
         newer=link(request, around.prev) if around.prev else None,
         older=link(request, around.next) if around.next else None,
         newest=None if at_start else link(request, None),

@@ -42,6 +42,19 @@ def publisher_from_url(url: str) -> str:
     return host.removeprefix("www.")[:200]
 
 
+class ArticleQuerySet(models.QuerySet):
+    def search(self, text: str) -> ArticleQuerySet:
+        """Articles whose title or text hold every word of ``text`` (stemmed, case and
+        accents aside), through their full-text index (``search.py``); text with no
+        searchable word is looked for as it is."""
+        from annotations.search import matching_articles
+
+        condition = matching_articles(text)
+        if condition is None:
+            return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        return self.filter(condition)
+
+
 class Article(models.Model):
     class Queue(models.TextChoices):
         NEW = "new", "New"
@@ -86,6 +99,8 @@ class Article(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     due_date = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -296,14 +311,14 @@ class ClaimQuerySet(models.QuerySet):
         """Claims whose wording, quote or rationale hold every word of ``text`` (stemmed,
         case and accents aside), through the full-text index (``search.py``). Text with
         no searchable word (punctuation, a lone stop word) is looked for as it is."""
-        from annotations.search import matching_ids
+        from annotations.search import matching
 
-        ids = matching_ids(text)
-        if ids is None:
+        condition = matching(text)
+        if condition is None:
             return self.filter(
                 Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
             )
-        return self.filter(pk__in=ids)
+        return self.filter(condition)
 
 
 class Claim(models.Model):

@@ -76,7 +76,13 @@ def check_list(request: HttpRequest) -> HttpResponse:
     if query:
         checks = checks.search(query)
     try:
-        listed = keyset_list(request, checks, fields=("approved_at", "id"), size=CHECKS_PER_PAGE)
+        listed = keyset_list(
+            request,
+            checks,
+            fields=("approved_at", "id"),
+            size=CHECKS_PER_PAGE,
+            estimate=bool(query),
+        )
     except InvalidCursor:
         return bad_page_link(request, "checks/bad_request.html")
     # Publishers with a published check, read from the publisher index one at a time.

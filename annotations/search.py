@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*", re.UNICODE)  # 5.5, 1,000 and China's stay whole
@@ -130,6 +131,74 @@ def matching_ids(text: str) -> RawSQL | None:
     return RawSQL(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
         [_fts_phrase(words, " AND ")],
+    )
+
+
+def claim_vector():
+    """``CLAIM_VECTOR`` as a Django expression (PostgreSQL): the same tree, so the GIN
+    index serves it, with the claims table named as each query names it."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("claim", weight="A", config="english")
+        + SearchVector("exact", weight="B", config="english")
+        + SearchVector("rationale", weight="D", config="english")
+    )
+
+
+def matching(text: str):
+    """A condition that a claim holds every word of ``text`` (None: no words), for lists
+    that keep their own order.
+
+    On PostgreSQL it tests the claim's own row (``vector @@ query``) rather than asking
+    for an id among all the matches (``matching_ids``): a list newest first then walks
+    its order's index and tests each row while the word is common (twenty rows read for
+    twenty shown), and starts from the GIN index when it is rare; the id list would
+    gather every match of a common word first. On SQLite, the FTS5 table's ids.
+    """
+    words = terms(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return _vector_matches(claim_vector(), words)
+    return Q(pk__in=matching_ids(text))
+
+
+def _vector_matches(vector, words: list[str]):
+    from django.contrib.postgres.search import SearchQuery, SearchVectorExact
+
+    query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+    return SearchVectorExact(vector, query)
+
+
+# Articles: their title and text, for the article lists' search boxes. The same two
+# indexes' kinds as the claims' (GIN on PostgreSQL, FTS5 on SQLite), made by migration
+# 0007; the PostgreSQL index is compiled from ``article_vector()`` so queries match it.
+ARTICLE_FTS_TABLE = "annotations_article_fts"
+
+
+def article_vector():
+    """An article's words, the title weighing most (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("title", weight="A", config="english") + SearchVector(
+        "body", weight="B", config="english"
+    )
+
+
+def matching_articles(text: str):
+    """A condition that an article's title or text holds every word of ``text`` (None:
+    no words); on its own row on PostgreSQL, as ``matching`` is for claims."""
+    words = terms(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return _vector_matches(article_vector(), words)
+    return Q(
+        pk__in=RawSQL(
+            f"SELECT rowid FROM {ARTICLE_FTS_TABLE} WHERE {ARTICLE_FTS_TABLE} MATCH %s",
+            [_fts_phrase(words, " AND ")],
+        )
     )
 
 
@@ -298,3 +367,69 @@ def uninstall(connection_) -> None:
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+ARTICLE_TRIGGERS = {
+    f"{ARTICLE_FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_ai
+        AFTER INSERT ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}(rowid, title, body)
+        VALUES (new.id, new.title, new.body); END""",
+    f"{ARTICLE_FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_ad
+        AFTER DELETE ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}({ARTICLE_FTS_TABLE}, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body); END""",
+    f"{ARTICLE_FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_au
+        AFTER UPDATE OF title, body ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}({ARTICLE_FTS_TABLE}, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO {ARTICLE_FTS_TABLE}(rowid, title, body)
+        VALUES (new.id, new.title, new.body); END""",
+}
+ARTICLE_INDEX = "article_search_idx"
+
+
+def install_articles(connection_) -> None:
+    """The articles' index (idempotent), as ``install`` makes the claims'.
+
+    On PostgreSQL the GIN index's expression is compiled from ``article_vector()``, the
+    expression queries use, so that the planner recognises it (the varchar title is cast
+    the same way in both).
+    """
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            from django.contrib.postgres.indexes import GinIndex
+
+            from annotations.models import Article
+
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [ARTICLE_INDEX])
+            if cursor.fetchone() is None:
+                index = GinIndex(article_vector(), name=ARTICLE_INDEX)
+                cursor.execute(str(index.create_sql(Article, connection_.schema_editor())))
+            return
+        if connection_.vendor != "sqlite":
+            return
+        table = ARTICLE_FTS_TABLE
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            "title, body, content='annotations_article', content_rowid='id', "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(ARTICLE_TRIGGERS),
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if present != set(ARTICLE_TRIGGERS):
+            for statement in ARTICLE_TRIGGERS.values():
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+
+def uninstall_articles(connection_) -> None:
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {ARTICLE_INDEX}")
+        elif connection_.vendor == "sqlite":
+            for name in ARTICLE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {ARTICLE_FTS_TABLE}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,10 +43,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .order_by("-imported_at", "-id")
     )
     if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
+        articles = articles.search(query)
     try:
         listed = keyset_list(
-            request, articles, fields=("imported_at", "id"), size=ARTICLES_PER_PAGE
+            request,
+            articles,
+            fields=("imported_at", "id"),
+            size=ARTICLES_PER_PAGE,
+            estimate=bool(query),
         )
     except InvalidCursor:
         return bad_page_link(request)

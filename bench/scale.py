@@ -170,6 +170,9 @@ PAGES = [
         "/admin/autocomplete/?app_label=annotations&model_name=claim&field_name=article"
         "&term=article",
     ),
+    Page("admin appearances", "/admin/annotations/appearance/"),
+    Page("admin appearances, proposed", "/admin/annotations/appearance/?state__exact=proposed"),
+    Page("admin claimants", "/admin/annotations/claimant/"),
     Page("admin claim events", "/admin/annotations/claimevent/"),
     Page(
         "admin claim events, led to approved", "/admin/annotations/claimevent/?to_status=approved"

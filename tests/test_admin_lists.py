@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
 from annotations import bounded
@@ -89,6 +90,7 @@ def test_a_list_longer_than_the_cap_says_more_than_and_offers_no_select_all(
     for n in range(5):
         make_draft(article, reviewer, n=n)
     monkeypatch.setattr(bounded, "COUNT_CAP", 3)
+    monkeypatch.setattr(bounded, "planned_rows", lambda queryset: None)  # counted, not estimated
     client.force_login(editor)
     response = client.get(CLAIMS, {"q": "the"})
     html = unescape(response.content.decode())
@@ -162,3 +164,24 @@ def test_the_reviewers_group_is_what_puts_an_author_in_the_filter(client, editor
     assert filter_choices(client.get(CLAIMS), "author") == ["All", "editor", "reviewer"]
     newcomer.groups.add(Group.objects.get(name="Reviewers"))
     assert "newcomer" in filter_choices(client.get(CLAIMS), "author")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="estimates are PostgreSQL's planner's"
+)
+def test_a_search_past_the_cap_shows_the_planners_estimate(
+    client, editor, reviewer, article, monkeypatch
+):
+    for n in range(40):
+        make_draft(article, reviewer, n=n, rationale="<p>The ministry's report says so.</p>")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_claim")
+    monkeypatch.setattr(bounded, "COUNT_CAP", 5)
+    client.force_login(editor)
+    response = client.get(CLAIMS, {"q": "ministry report"})
+    tally = response.context["cl"].paginator.tally
+    assert tally.about and 20 <= tally.n <= 80, tally
+    html = unescape(response.content.decode())
+    assert f"About {tally.n} claims: the pages hold the first 5." in html
+    assert f"about {tally.n} results" in html
+    assert len(response.context["cl"].result_list) == 40  # the page itself is exact

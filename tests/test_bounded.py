@@ -41,6 +41,25 @@ def test_a_tally_reads_as_a_person_would_say_it():
     assert Tally(1000, more=True).plural
 
 
+def test_an_estimate_reads_as_one():
+    assert str(Tally(48_000, about=True)) == "about 48,000"
+    assert Tally(48_000, about=True).capped and Tally(3, more=True).capped
+    assert not Tally(3).capped
+    assert [bounded.round_estimate(n) for n in (7, 48, 1234, 48_458, 1_049_999)] == [
+        7, 48, 1200, 48_000, 1_000_000,
+    ]  # fmt: skip
+
+
+def test_an_estimate_is_asked_only_past_twice_the_cap(monkeypatch):
+    articles(12)
+    monkeypatch.setattr(bounded, "planned_rows", lambda queryset: 25)
+    assert bounded.count_or_estimate(Article.objects.all(), cap=10) == Tally(25, about=True)
+    monkeypatch.setattr(bounded, "planned_rows", lambda queryset: 15)
+    assert bounded.count_or_estimate(Article.objects.all(), cap=10) == Tally(10, more=True)
+    monkeypatch.setattr(bounded, "planned_rows", lambda queryset: None)  # SQLite: counted
+    assert bounded.count_or_estimate(Article.objects.all(), cap=20) == Tally(12)
+
+
 def test_a_count_is_exact_up_to_its_cap_and_more_than_the_cap_past_it():
     articles(12)
     assert count_up_to(Article.objects.all(), cap=12) == Tally(12)

@@ -24,6 +24,8 @@ def test_the_generator_makes_approved_claims_anchored_to_their_text(capsys):
     for claim in Claim.objects.select_related("article"):
         assert claim.article.body[claim.start : claim.end] == claim.exact
         assert claim.exact.strip() == claim.exact
+        (appearance,) = claim.appearances.all()
+        assert appearance.primary and (appearance.start, appearance.end) == (claim.start, claim.end)
 
 
 def test_the_generator_leaves_a_share_in_review_and_in_draft_with_their_history():

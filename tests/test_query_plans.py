@@ -56,7 +56,7 @@ def fill() -> dict:
     body = "Chip exports rose by a fifth, the ministry said in its report.\nMore words."
     articles = Article.objects.bulk_create(
         Article(
-            title=f"Article {i} on chips",
+            title=f"Article {i} on chips and {words(rng, 3)}",
             body=body,
             raw_text=body,
             content_hash=f"{i:064d}",
@@ -78,9 +78,9 @@ def fill() -> dict:
         claims.append(
             Claim(
                 article=rng.choice(articles), start=0, end=4, exact="Chip",
-                claim=f"Claim {i}: chip exports rose",
+                claim=f"Claim {i}: chips {words(rng, 6)}",
                 verdict=rare if i % 400 == 0 else rng.choice(verdicts),
-                rationale="<p>The report says otherwise.</p>",
+                rationale=f"<p>The report says otherwise: {words(rng, 20)}.</p>",
                 author=rng.choice([reviewer, reviewer2]), status=status,
                 assignee=rng.choice([None, editor]),
                 created_at=at, updated_at=at,
@@ -104,6 +104,12 @@ def fill() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"article": articles[ARTICLES // 2], "editor": editor, "reviewer2": reviewer2}
+
+
+def words(rng: random.Random, n: int) -> str:
+    """Made-up words from a vocabulary of thousands, as real text has: the planner then
+    knows a word it has not seen is rare."""
+    return " ".join(f"word{rng.randrange(5000)}" for _ in range(n))
 
 
 def plans(client, url: str) -> list[tuple[str, dict]]:
@@ -160,15 +166,34 @@ PAGES = [
     ("anonymous", "/checks/?verdict=misleading", None),  # common: the list's own index
     ("anonymous", "/checks/?verdict=unproven", "claim_published_verdict_idx"),  # rare
     ("anonymous", "/checks/?publisher=b.example.org", None),
+    ("anonymous", "/checks/?q=chips", "claim_published_idx"),  # in every claim: walk and test
+    ("anonymous", "/checks/?q=xylophone", "claim_search_idx"),  # in none: the word's entry
+    ("editor", "/articles/?q=chips", "article_imported_idx"),
+    ("editor", "/articles/?q=xylophone", "article_search_idx"),
+    ("editor", "/admin/annotations/claim/?q=xylophone", "claim_search_idx"),
+    ("editor", "/admin/annotations/article/?q=xylophone", "article_search_idx"),
+    ("editor", "/api/v1/claims/?q=xylophone", "claim_search_idx"),
     ("editor", "/articles/", "article_imported_idx"),
     ("editor", f"/articles/?cursor={OLDEST}", "article_imported_idx"),
     ("editor", "/admin/", None),
     ("editor", "/admin/annotations/claim/", "claim_sync_idx"),
-    ("editor", "/admin/annotations/claim/?status__exact=submitted", "claim_status_sync_idx"),
+    (
+        "editor",
+        "/admin/annotations/claim/?status__exact=submitted",
+        ("claim_status_sync_idx", "claim_sync_idx"),  # the planner's choice: both bounded
+    ),
     ("editor", "/admin/annotations/claim/?status__exact=changes_requested", None),
-    ("editor", "/admin/annotations/claim/?waiting=review", "claim_status_sync_idx"),
+    (
+        "editor",
+        "/admin/annotations/claim/?waiting=review",
+        ("claim_status_sync_idx", "claim_sync_idx"),
+    ),
     ("editor", "/admin/annotations/claim/?o=7", "claim_age_idx"),
-    ("editor", "/admin/annotations/claim/?o=-7&status__exact=submitted", "claim_status_age_idx"),
+    (
+        "editor",
+        "/admin/annotations/claim/?o=-7&status__exact=submitted",
+        ("claim_status_age_idx", "claim_age_idx"),
+    ),
     ("editor", "/admin/annotations/claim/?article__id__exact={article}", None),
     ("editor", "/admin/annotations/claim/?author__id__exact={reviewer2}", None),
     ("editor", "/admin/annotations/article/", "article_imported_idx"),

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.models import Appearance, Article, Claim, ClaimEvent, Source, Verdict
 from annotations.spans import make_quote
 
 WORDS = [
@@ -181,6 +181,15 @@ class Command(BaseCommand):
             )  # fmt: skip
         with transaction.atomic():
             claims = Claim.objects.bulk_create(rows)
+            # Each claim's own span is its primary appearance, as appearances.py makes it.
+            Appearance.objects.bulk_create(
+                Appearance(
+                    claim=claim, article_id=claim.article_id, start=claim.start, end=claim.end,
+                    exact=claim.exact, prefix=claim.prefix, suffix=claim.suffix, primary=True,
+                    created_at=claim.created_at,
+                )
+                for claim in claims
+            )  # fmt: skip
             Source.objects.bulk_create(
                 Source(
                     claim=claim, order=k, url=f"https://source.example.org/{claim.pk}/{k}",
