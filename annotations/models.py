@@ -539,7 +539,12 @@ class Appearance(models.Model):
                 fields=["claim"], condition=Q(primary=True), name="appearance_one_primary"
             ),
         ]
-        indexes = [models.Index(fields=["article", "start", "end"], name="appearance_text_idx")]
+        indexes = [
+            models.Index(fields=["article", "start", "end"], name="appearance_text_idx"),
+            # The desk's queue newest first, alone and by state (issue 18).
+            models.Index(fields=["created_at", "id"], name="appearance_created_idx"),
+            models.Index(fields=["state", "created_at", "id"], name="appearance_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exact[:60]} ({self.article_id})"

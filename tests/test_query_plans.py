@@ -1,7 +1,7 @@
 """Every list reads through an index on PostgreSQL (issue 18).
 
 Each page is requested as a person would, its queries captured and handed to EXPLAIN on
-tables big enough for the planner to care (20,000 claims and events, 4,000 articles,
+tables big enough for the planner to care (20,000 claims and events, 10,000 articles,
 filled here and ANALYZEd). A plan passes when no big table is read whole: a sequential
 scan is allowed only where a LIMIT stops it (a count capped at 1,001 rows, streaming),
 never under a sort, a hash or an aggregate that would read every row; and the page's
@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations.models import Article, Claim, ClaimEvent, Verdict
+from annotations.models import Appearance, Article, Claim, ClaimEvent, Verdict
 from annotations.publishing.keyset import LAST_PAGE
 from tests.conftest import make_user
 
@@ -34,13 +34,13 @@ BIG = {"annotations_claim", "annotations_article", "annotations_claimevent"}
 # Nodes that read all of their input before giving a row: beneath them a LIMIT no
 # longer bounds what is read.
 READ_WHOLE = {"Sort", "Hash", "Aggregate", "Materialize", "Unique", "SetOp", "WindowAgg"}
-CLAIMS, ARTICLES, EVENTS = 20_000, 4_000, 20_000
+CLAIMS, ARTICLES, EVENTS = 20_000, 10_000, 20_000
 OLDEST = LAST_PAGE.encode()
 
 
 @pytest.fixture(scope="module")
 def big_desk(django_db_setup, django_db_blocker):
-    """A desk of a few years, made once for the module and rolled back after it: 4,000
+    """A desk of a few years, made once for the module and rolled back after it: 10,000
     articles, 20,000 claims (75% approved, 20% waiting, 5% drafts; "Unproven" rare),
     20,000 events; planner statistics gathered."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -90,6 +90,17 @@ def fill() -> dict:
             )
         )  # fmt: skip
     claims = Claim.objects.bulk_create(claims, batch_size=5000)
+    Appearance.objects.bulk_create(
+        (
+            Appearance(
+                claim=claim, article_id=claim.article_id, start=0, end=4, exact="Chip",
+                primary=True, created_at=claim.created_at,
+                state="proposed" if i % 500 == 0 else "confirmed",
+            )
+            for i, claim in enumerate(claims)
+        ),
+        batch_size=5000,
+    )  # fmt: skip
     ClaimEvent.objects.bulk_create(
         (
             ClaimEvent(
@@ -218,6 +229,8 @@ PAGES = [
     ("editor", "/admin/annotations/article/?o=5", "article_priority_idx"),
     ("editor", "/admin/annotations/article/?o=-6", "article_due_idx"),
     ("editor", "/admin/annotations/article/?due=overdue", None),
+    ("editor", "/admin/annotations/appearance/", "appearance_created_idx"),
+    ("editor", "/admin/annotations/appearance/?state__exact=proposed", "appearance_state_idx"),
     ("editor", "/admin/annotations/claimevent/", None),
     ("editor", "/admin/annotations/claimevent/?kind__exact=edit", "claimevent_kind_idx"),
     ("editor", "/admin/annotations/claimevent/?to_status=retracted", "claimevent_step_idx"),

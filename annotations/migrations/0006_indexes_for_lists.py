@@ -2,13 +2,13 @@
 
 On PostgreSQL, trigram indexes too, for the searches that look inside short text
 (an article's title as the desk types it, an event's comment): created here with SQL
-of their own, since SQLite has no GIN index.
+of their own, since SQLite has no GIN index (pg_trgm comes from 0004, the claims'
+search, which needs it too).
 """
 
 import django.db.models.functions.comparison
 import django.db.models.functions.text
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 
@@ -92,7 +92,14 @@ class Migration(migrations.Migration):
             model_name='claimevent',
             index=models.Index(fields=['is_correction', 'at', 'id'], name='claimevent_correction_idx'),
         ),
-        TrigramExtension(),
+        migrations.AddIndex(
+            model_name='appearance',
+            index=models.Index(fields=['created_at', 'id'], name='appearance_created_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='appearance',
+            index=models.Index(fields=['state', 'created_at', 'id'], name='appearance_state_idx'),
+        ),
         trigram_index("article_title_trgm_idx", "annotations_article", "title"),
         trigram_index("claimevent_comment_trgm_idx", "annotations_claimevent", "comment"),
     ]
