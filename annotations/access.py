@@ -74,6 +74,7 @@ class RowFacts:
     rationale: str
     has_sources: bool
     content_editor_ids: frozenset[int] = frozenset()
+    anchor_state: str = "anchored"
 
 
 def capabilities(who) -> Capabilities:
@@ -104,6 +105,15 @@ def can_edit_claim(user, claim: ClaimFacts) -> bool:
     if who.editor:
         return claim.status != Claim.Status.RETRACTED
     return claim.author_id == who.user_id and claim.status in EDITABLE_BY_AUTHOR
+
+
+def can_resolve_anchor(user, claim: ClaimFacts) -> bool:
+    """Who answers for a quote the changed text moved or lost: its author or an editor,
+    in any state but retracted (a published check's author re-selects its words too)."""
+    who = capabilities(user)
+    if not who.workspace or claim.status == Claim.Status.RETRACTED:
+        return False
+    return who.editor or claim.author_id == who.user_id
 
 
 def can_delete_claim(user, claim: ClaimFacts) -> bool:

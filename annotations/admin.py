@@ -30,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from annotations import access, appearances, claimants, claims, desk, workflow
+from annotations import access, appearances, claimants, claims, desk, jobs, workflow
 from annotations.admin_lists import (
     ArticleChangeList,
     AutocompleteFilter,
@@ -39,8 +39,16 @@ from annotations.admin_lists import (
     ValidAutocompletes,
     people_filter,
 )
+from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
 from annotations.forms import ArticleUploadForm
-from annotations.importers import FAILED, NOT_TXT, ImportResult, ImportSummary, import_bytes
+from annotations.importers import (
+    FAILED,
+    NOT_TXT,
+    ImportResult,
+    ImportSummary,
+    import_bytes,
+    importable,
+)
 from annotations.models import Appearance, Article, Claim, Claimant, ClaimEvent, Source, Verdict
 from annotations.spans import CONTEXT_CHARS
 
@@ -233,7 +241,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "byline", "source_url", "publisher", "published_at",
-            "queue_status", "assignee", "priority", "due_date", "body",
+            "queue_status", "assignee", "priority", "due_date", "body", "monitored",
         ]  # fmt: skip
 
     def clean(self):
@@ -276,7 +284,10 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
     sortable_by = ["priority", "due_date"]
     changelist_class = ArticleChangeList
     list_select_related = ["assignee"]
-    readonly_fields = ["origin", "content_hash", "imported_at", "imported_by", "raw_text"]
+    readonly_fields = [
+        "origin", "content_hash", "imported_at", "imported_by", "raw_text",
+        "fetched_url", "fetched_at", "checked_at", "revised_at", "revisions",
+    ]  # fmt: skip
     fieldsets = [
         (
             None,
@@ -285,6 +296,11 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
         ("Queue", {"fields": ["queue_status", "assignee", "priority", "due_date"]}),
         ("Text", {"fields": ["body"]}),
         (
+            "From the web",
+            {"fields": ["monitored", "fetched_url", "fetched_at", "checked_at", "revised_at"]},
+        ),
+        ("Revisions", {"fields": ["revisions"]}),
+        (
             "As imported",
             {
                 "classes": ["collapse"],
@@ -292,7 +308,7 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["assign_articles", "mark_done"]
+    actions = ["assign_articles", "mark_done", "refresh_from_source", "monitor", "stop_monitoring"]
     change_list_template = "admin/annotations/article/change_list.html"
 
     def get_queryset(self, request):
@@ -344,6 +360,33 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
 
         apply_each(request, queryset, step, noun="article", done="marked done")
 
+    @admin.display(description="revisions")
+    def revisions(self, article: Article) -> str:
+        return revision_list(article)
+
+    @admin.action(permissions=["review"], description="Refresh selected articles from source")
+    def refresh_from_source(self, request: HttpRequest, queryset: QuerySet):
+        try:
+            job = jobs.job_refresh(articles=queryset, user=request.user)
+        except jobs.JobError as exc:
+            messages.error(request, str(exc))
+            return None
+        messages.info(request, f"{job} was started for {count_of(queryset.count(), 'article')}.")
+        return redirect(reverse("admin:annotations_job_change", args=[job.pk]))
+
+    @admin.action(permissions=["review"], description="Monitor selected articles for changes")
+    def monitor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        web = [a.pk for a in queryset if a.from_the_web]
+        Article.objects.filter(pk__in=web).update(monitored=True)
+        messages.success(request, f"{count_of(len(web), 'article')} monitored.")
+        if len(web) < queryset.count():
+            messages.warning(request, "Articles imported from files cannot be monitored.")
+
+    @admin.action(permissions=["review"], description="Stop monitoring selected articles")
+    def stop_monitoring(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = queryset.update(monitored=False)
+        messages.success(request, f"{count_of(n, 'article')} no longer monitored.")
+
     def get_urls(self):
         urls = super().get_urls()
         upload = path(
@@ -351,7 +394,21 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
             self.admin_site.admin_view(self.import_view),
             name="annotations_article_import",
         )
-        return [upload, *urls]
+        from_web = path(
+            "import-urls/",
+            self.admin_site.admin_view(lambda request: import_urls_view(self, request)),
+            name="annotations_article_import_urls",
+        )
+        diff = path(
+            "<int:object_id>/revisions/<int:number>/",
+            self.admin_site.admin_view(
+                lambda request, object_id, number: revision_diff_view(
+                    self, request, object_id, number
+                )
+            ),
+            name="annotations_article_revision_diff",
+        )
+        return [upload, from_web, diff, *urls]
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -363,7 +420,7 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             summary = ImportSummary()
             for upload in form.cleaned_data["files"]:
-                if not upload.name.lower().endswith(".txt"):
+                if not importable(upload.name):
                     summary.results.append(ImportResult(upload.name, FAILED, NOT_TXT))
                     continue
                 summary.results.append(
@@ -590,15 +647,35 @@ def describe_changes(event: ClaimEvent) -> str:
     return "; ".join(parts)
 
 
+class TextChangedFilter(admin.SimpleListFilter):
+    """The desk's queue "Text changed under these claims": quotes the article's new text
+    holds only approximately or not at all, published checks first."""
+
+    title = "text changed"
+    parameter_name = desk.TEXT_CHANGED_PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Text changed under these claims")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.text_changed()
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
     form = ClaimAdminForm
-    list_display = ["__str__", "status", "verdict", "article_title", "author", "assignee", "age"]
+    list_display = [
+        "__str__", "status", "verdict", "article_title", "author", "assignee", "age", "anchor",
+    ]  # fmt: skip
     # The article is found by typing its title; authors are the people who may write
     # claims, assignees the editors (admin_lists.py): no filter lists a whole table.
     list_filter = [
         WaitingForMeFilter,
+        TextChangedFilter,
         "status",
+        "anchor_state",
         "verdict",
         ("article", AutocompleteFilter),
         ("author", people_filter("add_claim")),
@@ -672,6 +749,11 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
         return access.visible_claims(request.user, queryset)
 
+    def get_ordering(self, request):
+        if request.GET.get(desk.TEXT_CHANGED_PARAMETER) == "yes":
+            return [desk.published_first().asc(), "-text_changed_at", "-updated_at", "-id"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         return (queryset.search(term) if term else queryset), False
@@ -679,6 +761,14 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
     @admin.display(description="article", ordering="article__title")
     def article_title(self, claim: Claim) -> str:
         return Truncator(claim.article.title).chars(60)
+
+    @admin.display(description="quote on the text", ordering="anchor_state")
+    def anchor(self, claim: Claim) -> str:
+        if claim.anchor_state == "anchored":
+            return "anchored"
+        if claim.anchor_state == "fuzzy":
+            return f"found approximately ({claim.anchor_score or 0:.0%})"
+        return "not found"
 
     @admin.display(description="age", ordering=Coalesce("submitted_at", "created_at"))
     def age(self, claim: Claim) -> str:
@@ -1087,7 +1177,9 @@ class AppearanceAdmin(BoundedLists, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Never from this queue; only with a draft claim deleted on its own page (the
+        # admin asks every related object's admin before it deletes the claim).
+        return obj is not None and access.can_delete_claim(request.user, obj.claim)
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return access.is_editor(request.user)

@@ -14,14 +14,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from annotations import embeddings
 from annotations.access import can_delete_claim, can_edit_claim, can_use_workspace
 from annotations.appearances import create_primary, move_appearance
 from annotations.locking import STALE, StaleVersion, lock_claim
-
-__all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
-from annotations.models import Article, Claim, Claimant, ClaimEvent, Source, Verdict
+from annotations.models import AnchorState, Article, Claim, Claimant, ClaimEvent, Source, Verdict
 from annotations.sanitize import sanitize_html
 from annotations.spans import make_quote
+
+__all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
 
 NOT_YOURS = "Only the claim's author or an editor may change it, and only while it is editable."
 CANNOT_DELETE = (
@@ -76,6 +77,7 @@ def claim_create(
         obj.save()
         create_primary(obj, user)
         _replace_sources(obj, sources)
+        embed_after_commit(obj.pk)
     return obj
 
 
@@ -122,7 +124,15 @@ def claim_update(
             _replace_sources(current, sources)
         after = _snapshot(current)
         _record_edit(current, user, before, after)
+        if before["claim"] != after["claim"] or "start" in fields:
+            embed_after_commit(current.pk)
     return current
+
+
+def embed_after_commit(pk: int) -> None:
+    """The claim's sentence vector, once its wording is saved (the optional engine)."""
+    if embeddings.available():
+        transaction.on_commit(lambda: embeddings.refresh([pk]))
 
 
 def _move_span(claim: Claim, fields: dict[str, Any]) -> None:
@@ -141,6 +151,8 @@ def _move_span(claim: Claim, fields: dict[str, Any]) -> None:
     if appearance.primary:  # the copy in the claim's columns, for what follows
         claim.start, claim.end, claim.exact = appearance.start, appearance.end, appearance.exact
         claim.prefix, claim.suffix = appearance.prefix, appearance.suffix
+        # Words chosen on the current text: anchored, whatever a revision had done.
+        claim.anchor_state, claim.anchor_score = AnchorState.ANCHORED, None
 
 
 def claim_delete(*, claim: Claim, user, version: int | None) -> None:

@@ -6,6 +6,8 @@ real events and obey every rule.
 
 from __future__ import annotations
 
+from annotations.appearances import appearance_attach, appearance_confirm
+from annotations.claimants import claimant_find_or_create
 from annotations.claims import claim_create
 from annotations.models import Article, Claim, Verdict
 from annotations.workflow import claim_transition
@@ -34,7 +36,19 @@ DEMO_CLAIMS = [
 ]  # fmt: skip
 
 
-def create_demo_claims(*, reviewer, editor) -> int:
+# Who said what, and where else it was said (seed prefix, words), for the claims above.
+DEMO_CLAIMANTS = {
+    "the company lost $5.5 billion in revenue in the first quarter": ("Nvidia", "organisation"),
+    "reportedly a third of its income": ("Nvidia", "organisation"),
+}
+DEMO_ALSO_IN = {
+    "the company lost $5.5 billion in revenue in the first quarter": (
+        "001", "was forced to record a $5.5 billion impairment",
+    ),
+}  # fmt: skip
+
+
+def create_demo_claims(*, reviewer, editor, confirmer=None) -> int:
     """Create the demo claims once (when there are none); return how many were made."""
     if Claim.objects.exists():
         return 0
@@ -44,6 +58,7 @@ def create_demo_claims(*, reviewer, editor) -> int:
         if article is None or quote not in article.body:
             continue
         start = article.body.index(quote)
+        named = DEMO_CLAIMANTS.get(quote)
         claim = claim_create(
             article=article,
             user=reviewer,
@@ -52,11 +67,15 @@ def create_demo_claims(*, reviewer, editor) -> int:
             verdict=Verdict.objects.get(slug=verdict),
             rationale=rationale,
             sources=[{"url": u, "title": t, "stance": s} for u, t, s in sources],
+            claimant=claimant_find_or_create(user=reviewer, name=named[0], kind=named[1])
+            if named
+            else None,
         )
         if state != "draft":
             claim = claim_transition(claim=claim, user=reviewer, action="submit")
         if state == "approved":
-            claim_transition(claim=claim, user=editor, action="approve")
+            claim = claim_transition(claim=claim, user=editor, action="approve")
+            also_in(claim, DEMO_ALSO_IN.get(quote), editor, confirmer)
         elif state == "changes_requested":
             claim_transition(
                 claim=claim,
@@ -66,3 +85,17 @@ def create_demo_claims(*, reviewer, editor) -> int:
             )
         made += 1
     return made
+
+
+def also_in(claim: Claim, where: tuple[str, str] | None, editor, confirmer) -> None:
+    """The same claim in another seed: proposed by the editor, confirmed by a second one."""
+    if where is None or confirmer is None:
+        return
+    article = Article.objects.filter(origin__startswith=f"{where[0]}_").first()
+    if article is None or where[1] not in article.body:
+        return
+    start = article.body.index(where[1])
+    appearance = appearance_attach(
+        claim=claim, user=editor, article=article, start=start, end=start + len(where[1])
+    )
+    appearance_confirm(appearance=appearance, user=confirmer)

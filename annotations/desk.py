@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +19,14 @@ from annotations.bounded import Tally, counts_up_to
 from annotations.models import Article, Claim
 
 S = Claim.Status
+TEXT_CHANGED_PARAMETER = "text_changed"
+
+
+def published_first() -> Case:
+    """0 for an approved claim, 1 for the rest: published checks lead a queue."""
+    return Case(
+        When(status=S.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
 
 
 def waiting_for_review(user) -> Q:
@@ -60,7 +68,8 @@ def _url(name: str, **params) -> str:
 def desk_at_a_glance(user) -> list[DeskItem]:
     """Claims waiting, sent back, approved this week; overdue articles. One query.
 
-    Each number is counted from an index (status; approval time; due date) and stops
+    Each number is counted from an index (status; approval time; anchor state; due date)
+    and stops
     past a thousand ("more than 1,000"), so the index costs the same at any size.
     """
     since = week_start()
@@ -70,6 +79,7 @@ def desk_at_a_glance(user) -> list[DeskItem]:
             "mine": Claim.objects.filter(waiting_for_review(user)),
             "changes": Claim.objects.filter(status=S.CHANGES_REQUESTED),
             "approved": Claim.objects.filter(status=S.APPROVED, approved_at__gte=since),
+            "text_changed": Claim.objects.filter(anchor_state__in=("fuzzy", "orphaned")),
             "late": Article.objects.filter(overdue()),
         }
     )
@@ -96,6 +106,11 @@ def desk_at_a_glance(user) -> list[DeskItem]:
             "Approved in the past 7 days",
             counts["approved"],
             _url(claims, status__exact=S.APPROVED, approved_at__gte=str(since)),
+        ),
+        DeskItem(
+            "Text changed under these claims",
+            counts["text_changed"],
+            _url(claims, **{TEXT_CHANGED_PARAMETER: "yes"}),
         ),
         DeskItem(
             "Overdue articles", late, _url("admin:annotations_article_changelist", due="overdue")

@@ -22,11 +22,12 @@ class ArticleUploadForm(forms.Form):
     files = MultipleFileField(
         label="Article files",
         allow_empty_file=True,  # the importer reports empty files itself, by name
-        help_text="One or more .txt files, UTF-8, up to the size limit each.",
+        help_text="One or more .txt files (UTF-8) or saved web pages (.html, .htm), up to "
+        "the size limit each.",
     )
     update = forms.BooleanField(
         label="Replace changed articles",
         required=False,
-        help_text="Replace an article imported earlier from a file of the same name, "
-        "if it has no claims yet.",
+        help_text="Move an article imported earlier from a file of the same name to the "
+        "changed text, keeping the old one as a revision and re-anchoring its claims.",
     )

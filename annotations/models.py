@@ -99,6 +99,21 @@ class Article(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     due_date = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Articles imported from the web: where the page was read last, and what its server
+    # said about that copy (sent back on the next check as a conditional request).
+    fetched_url = HttpURLField(
+        max_length=1000, blank=True, help_text="Where the page was read from, after redirects."
+    )
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    monitored = models.BooleanField(
+        default=False, help_text="Check the original page periodically and follow its changes."
+    )
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the text last changed after import."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -107,7 +122,7 @@ class Article(models.Model):
         # One for each order a list shows articles in, alone and within a queue; the
         # publisher's for the filters' choices (read one value at a time) and for the
         # case-insensitive publisher filter. PostgreSQL adds trigrams on the title
-        # (migration 0006) for the desk's search-as-you-type.
+        # (migration 0009) for the desk's search-as-you-type.
         indexes = [
             models.Index(fields=["queue_status", "assignee"]),
             models.Index(fields=["imported_at", "id"], name="article_imported_idx"),
@@ -133,6 +148,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
+
+    @property
+    def from_the_web(self) -> bool:
+        """Imported from a web address (its origin), so it can be read again from there."""
+        return self.origin.startswith(("http://", "https://"))
 
     def paragraphs(self) -> list[tuple[int, str]]:
         """The body's paragraphs with their starting code-point offset."""
@@ -307,6 +327,11 @@ class ClaimQuerySet(models.QuerySet):
         """Claims on articles from ``publisher`` (case-insensitive, whole name)."""
         return self.filter(article__publisher__iexact=publisher)
 
+    def text_changed(self) -> ClaimQuerySet:
+        """Claims whose quote the article's new text holds only approximately, or not at all:
+        the desk's "Text changed under these claims" queue."""
+        return self.filter(anchor_state__in=("fuzzy", "orphaned"))
+
     def search(self, text: str) -> ClaimQuerySet:
         """Claims whose wording, quote or rationale hold every word of ``text`` (stemmed,
         case and accents aside), through the full-text index (``search.py``). Text with
@@ -319,6 +344,14 @@ class ClaimQuerySet(models.QuerySet):
                 Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
             )
         return self.filter(condition)
+
+
+class AnchorState(models.TextChoices):
+    """Where a quote stands on its article's current text (``annotations.anchoring``)."""
+
+    ANCHORED = "anchored", "Anchored"
+    FUZZY = "fuzzy", "Found approximately"
+    ORPHANED = "orphaned", "Not found"
 
 
 class Claim(models.Model):
@@ -383,6 +416,17 @@ class Claim(models.Model):
         related_name="merged",
         help_text="The claim this one turned out to be the same as.",
     )
+    # When the article's text changes, the quote is looked for again (revisions.py):
+    # start/end/exact then describe the current text, unless the quote is orphaned (then
+    # they keep the last place it had, on an older revision).
+    anchor_state = models.CharField(
+        max_length=10, choices=AnchorState.choices, default=AnchorState.ANCHORED, db_index=True
+    )
+    anchor_score = models.FloatField(null=True, blank=True)
+    # A published check whose quoted words changed or vanished under it: when, and the
+    # words as they were checked (shown with a notice on its public page).
+    text_changed_at = models.DateTimeField(null=True, blank=True)
+    quote_as_checked = models.TextField(blank=True)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -447,10 +491,15 @@ class Claim(models.Model):
         """Whether it cites a source (reads prefetched sources when a list has them)."""
         return bool(self.sources.all())
 
+    @property
+    def orphaned(self) -> bool:
+        """The quote is not on the article's current text: its offsets index an old one."""
+        return self.anchor_state == AnchorState.ORPHANED
+
     def clean(self) -> None:
         from annotations.spans import validate_span
 
-        if self.article_id is not None:
+        if self.article_id is not None and not self.orphaned:
             validate_span(self.article.body, self.start, self.end)
 
 
@@ -494,10 +543,7 @@ class Appearance(models.Model):
         PROPOSED = "proposed", "Proposed"
         CONFIRMED = "confirmed", "Confirmed"
 
-    class Anchor(models.TextChoices):
-        ANCHORED = "anchored", "Anchored"
-        FUZZY = "fuzzy", "Re-anchored approximately"
-        ORPHANED = "orphaned", "Not found in the current text"
+    Anchor = AnchorState
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appearances")
@@ -548,6 +594,21 @@ class Appearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exact[:60]} ({self.article_id})"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's wording as a sentence vector (the optional semantic engine: embeddings.py)."""
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    vector = models.BinaryField(help_text="float32 values, unit length.")
+    text_hash = models.CharField(max_length=32, help_text="Of the wording it was made from.")
+    model = models.CharField(max_length=60)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"embedding of claim {self.claim_id}"
 
 
 class AppendOnlyError(Exception):
@@ -602,6 +663,7 @@ class ClaimEvent(models.Model):
         EDIT = "edit", "Edit"
         ASSIGNMENT = "assignment", "Assignment"
         APPEARANCE = "appearance", "Appearance"
+        ANCHOR = "anchor", "Text changed"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -624,7 +686,7 @@ class ClaimEvent(models.Model):
         ordering = ["claim_id", "at", "id"]
         # The history newest first within each of the desk's filters, so that a filter
         # matching nothing answers from its index rather than by reading every event.
-        # PostgreSQL adds trigrams on the comment (migration 0006) for the search box.
+        # PostgreSQL adds trigrams on the comment (migration 0009) for the search box.
         indexes = [
             models.Index(fields=["kind", "at", "id"], name="claimevent_kind_idx"),
             models.Index(fields=["to_status", "at", "id"], name="claimevent_step_idx"),
@@ -647,3 +709,163 @@ class ClaimEvent(models.Model):
     def clean(self) -> None:
         if self.pk is not None:
             raise ValidationError("Claim events cannot be changed.")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are a record: added, never changed or deleted in bulk."""
+
+    what = "These rows are a record"
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.what}: they cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.what}: they cannot be deleted.")
+
+
+class ArticleRevisionQuerySet(AppendOnlyQuerySet):
+    what = "Article revisions are a record"
+
+
+class ArticleRevision(models.Model):
+    """One version of an article's text, as imported or fetched. Append-only.
+
+    Revision 1 is the first import; each later import of changed content adds one and
+    moves the article to it. The article's own columns are always its newest revision.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    raw_text = models.TextField(help_text="What was read, exactly (see encoding).")
+    encoding = models.CharField(
+        max_length=40, default="utf-8", help_text="raw_text encoded with this is the bytes read."
+    )
+    content_hash = models.CharField(max_length=64)
+    fetched_url = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_revisions",
+    )
+
+    objects = ArticleRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Article revisions are a record: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Article revisions are a record: they cannot be deleted.")
+
+
+class ClaimAnchor(models.Model):
+    """Where a claim's quote sat on one (older) revision of its article.
+
+    Written when a revision is left for a newer one, so each old text keeps the offsets
+    that index it while the claim's own columns follow the current text.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="anchors")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.CASCADE, related_name="anchors")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    state = models.CharField(max_length=10, choices=AnchorState.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim_id", "revision_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "revision"], name="one_anchor_per_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} on revision {self.revision_id}"
+
+
+class Job(models.Model):
+    """Long work (imports from the web, refreshes, checks of monitored articles) done in
+    the background: one item per address or article, each applied exactly once."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import from web addresses"
+        REFRESH = "refresh", "Refresh from source"
+        CHECK = "check", "Check monitored articles"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    update = models.BooleanField(
+        default=True, help_text="Move articles whose text changed to the new text."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the job itself stopped, if it did.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class JobItem(models.Model):
+    """One address or article of a job: done (with its result) or failed (with the reason)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    url = models.CharField(max_length=1000)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="job_items"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    result = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="job_item_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.url

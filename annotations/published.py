@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.bounded import distinct_values
 from annotations.listing import bad_page_link, keyset_list
 from annotations.models import (
+    AnchorState,
     Appearance,
     Article,
     Claim,
@@ -172,7 +173,12 @@ def published_article(pk: int) -> tuple[Article, list[Claim]]:
     )
     checks = list(
         Claim.objects.approved()
-        .filter(appearances__article=article, appearances__state=Appearance.State.CONFIRMED)
+        .filter(
+            appearances__article=article,
+            appearances__state=Appearance.State.CONFIRMED,
+            # not on the current text any more: no highlight
+            appearances__anchor_state__in=[AnchorState.ANCHORED, AnchorState.FUZZY],
+        )
         .select_related("verdict")
         .annotate(
             here_start=Subquery(here.values("start")[:1]),

@@ -172,7 +172,7 @@ def _vector_matches(vector, words: list[str]):
 
 
 # Articles: their title and text, for the article lists' search boxes, made by migration
-# 0007. On PostgreSQL the words are kept in a column of their own (``search_vector``,
+# 0010. On PostgreSQL the words are kept in a column of their own (``search_vector``,
 # set by a trigger from the title and text) under a GIN index: an article's text is
 # long, and a list walking its own order for a common word tests each row's stored words
 # instead of reading four kilobytes of text again (a millisecond a row). A trigger
@@ -234,7 +234,9 @@ class Ranked:
     score: float
 
 
-def similar(text: str, *, within: list[int] | None = None, limit: int = 10) -> list[Ranked]:
+def similar(
+    text: str, *, within: list[int] | None = None, limit: int = 10, engine: str = "auto"
+) -> list[Ranked]:
     """Claim ids ranked by how much of ``text`` they share (any word counts), best first.
 
     The index finds the candidates sharing any word of the question or of its usual
@@ -244,8 +246,18 @@ def similar(text: str, *, within: list[int] | None = None, limit: int = 10) -> l
     mixed with the database's rank. ``within`` restricts the candidates (None: every
     claim). Two queries at most.
     """
+    from annotations import embeddings
+
+    if within == []:
+        return []
+    if engine == "semantic" or (engine == "auto" and embeddings.available()):
+        return _similar_semantic(text, within, limit)
+    return _similar_lexical(text, within, limit)
+
+
+def _similar_lexical(text: str, within: list[int] | None, limit: int) -> list[Ranked]:
     words = expanded_terms(text)
-    if not words or within == []:
+    if not words:
         return []
     fetch = max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES)
     if connection.vendor == "postgresql":
@@ -260,6 +272,30 @@ def similar(text: str, *, within: list[int] | None = None, limit: int = 10) -> l
     ]
     ranked.sort(key=lambda r: (-r.score, r.id))
     return [r for r in ranked if r.score > 0][:limit]
+
+
+def _similar_semantic(text: str, within: list[int] | None, limit: int) -> list[Ranked]:
+    """The optional engine: cosine similarity of sentence vectors, mixed with the lexical
+    rank (a shared rare word, a figure, still counts). A big desk compares only the
+    lexical engine's candidates, read wide."""
+    from annotations import embeddings
+    from annotations.models import ClaimEmbedding
+
+    wide = embeddings.BRUTE_FORCE_MAX // 100
+    lexical = {r.id: r.score for r in _similar_lexical(text, within, wide)}
+    candidates = within
+    if candidates is None and ClaimEmbedding.objects.count() > embeddings.BRUTE_FORCE_MAX:
+        candidates = list(lexical)
+    fetch = max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES)
+    ranked = [
+        Ranked(pk, round(SEMANTIC * max(0.0, cosine) + LEXICAL * lexical.get(pk, 0.0), 6))
+        for pk, cosine in embeddings.ranked(text, candidates, fetch)
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.id))
+    return [r for r in ranked if r.score > 0][:limit]
+
+
+SEMANTIC, LEXICAL = 0.7, 0.3
 
 
 CANDIDATES_PER_RESULT, MIN_CANDIDATES = 5, 40

@@ -74,7 +74,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # ".../claims/0/" → ".../claims/{id}/": the page fills in the id.
     per_claim = {
         name: reverse(f"api:{name}", args=[0]).replace("/0/", "/{id}/")
-        for name in ("workspace-claim", "claim-transitions", "claim-appearances")
+        for name in ("workspace-claim", "claim-transitions", "claim-appearances", "claim-anchor")
     }
     workspace = {
         "articleId": article.pk,
@@ -84,6 +84,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appearancesUrl": per_claim["claim-appearances"],
         "similarUrl": reverse("api:similar-claims"),
         "claimantsUrl": reverse("api:claimants"),
+        "anchorUrl": per_claim["claim-anchor"],
         "userId": request.user.pk,
         "verdicts": [
             {"slug": v.slug, "label": v.label, "colour": v.colour, "description": v.description}

@@ -79,6 +79,10 @@ ARTICLE_NOT_DONE = (
     "requested): decide them before marking it done."
 )
 NOT_EDITOR = "Only editors may do this."
+QUOTE_UNANCHORED = (
+    "The article's text changed under this quote: accept the place found, or select the "
+    "words again, before you {label} it."
+)
 ASSIGN_CLAIM_TO = "Claims are assigned to editors, who review them; {name} is not an editor."
 ASSIGN_ARTICLE_TO = "{name} cannot use the workspace, so cannot work on an article."
 
@@ -115,6 +119,8 @@ def check_transition(user, claim: ClaimFacts, action: str, comment: str = "") ->
         raise TransitionError(EDITED_IN_REVIEW, "four_eyes")
     if transition.needs_comment and not (comment or "").strip():
         raise TransitionError(NEEDS_COMMENT.format(label=label), "comment")
+    if action in ("submit", "approve") and getattr(claim, "anchor_state", "anchored") != "anchored":
+        raise TransitionError(QUOTE_UNANCHORED.format(label=label), "incomplete")
     if action == "submit":
         missing = []
         if claim.verdict_id is None:
@@ -210,7 +216,9 @@ def claim_transition(
             update_fields.append("submitted_at")
         elif action == "approve":
             current.approved_by, current.approved_at = user, now
-            update_fields += ["approved_by", "approved_at"]
+            # Approved on the words as they now read: an earlier text change is behind it.
+            current.text_changed_at, current.quote_as_checked = None, ""
+            update_fields += ["approved_by", "approved_at", "text_changed_at", "quote_as_checked"]
         elif action == "retract":
             current.retracted_at, current.retraction_reason = now, (comment or "").strip()
             update_fields += ["retracted_at", "retraction_reason"]

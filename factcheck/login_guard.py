@@ -51,12 +51,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 SLOWED = (
-    "Too many failed log-ins for this username. Try again in {wait}, or ask an admin to "
-    "unlock it."
+    "Too many failed log-ins for this username. Try again in {wait}, or ask an admin to unlock it."
 )
 ADDRESS_LOCKED = (
-    "Too many failed log-ins from your address. Try again in {wait}, or ask an admin to "
-    "unlock it."
+    "Too many failed log-ins from your address. Try again in {wait}, or ask an admin to unlock it."
 )
 KNOWN_ADDRESS_DAYS = 30
 MEMORY_SECONDS = 24 * 3600  # a username's failures are forgotten a day after the last one

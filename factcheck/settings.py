@@ -186,6 +186,40 @@ FACTCHECK_REQUEST_MAX_BYTES = FACTCHECK_IMPORT_MAX_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_IMPORT_MAX_BYTES + 1
 
+# Reading pages from the web (annotations/fetching.py). Private, loopback and link-local
+# addresses are refused unless FACTCHECK_FETCH_ALLOW_PRIVATE is on (tests serve pages from
+# 127.0.0.1; never turn it on where the server can reach an internal network).
+FACTCHECK_FETCH_ALLOW_PRIVATE = envbool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
+FACTCHECK_FETCH_TIMEOUT = envint("FACTCHECK_FETCH_TIMEOUT", 10)
+FACTCHECK_FETCH_TOTAL_SECONDS = envint("FACTCHECK_FETCH_TOTAL_SECONDS", 30)
+FACTCHECK_FETCH_MAX_BYTES = envint("FACTCHECK_FETCH_MAX_BYTES", FACTCHECK_IMPORT_MAX_BYTES)
+FACTCHECK_FETCH_MAX_REDIRECTS = envint("FACTCHECK_FETCH_MAX_REDIRECTS", 5)
+FACTCHECK_FETCH_USER_AGENT = envstr(
+    "FACTCHECK_FETCH_USER_AGENT", "factcheck-desk/1.0 (+https://factcheck.example.org/)"
+)
+# Monitored articles are read again when their last check is older than this.
+FACTCHECK_MONITOR_MINUTES = envint("FACTCHECK_MONITOR_MINUTES", 60)
+
+# Background jobs (annotations/jobs.py) on Celery. With CELERY_BROKER_URL set (Redis or
+# RabbitMQ), `celery -A factcheck worker` runs them; unset, they run inline in the
+# process that asks (the embedded default: make run and make test need no broker).
+CELERY_TASK_ALWAYS_EAGER = not envstr("CELERY_BROKER_URL")
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A job's message is acknowledged when the job ends, so a worker that dies mid-job leaves
+# it to be delivered again (each item is applied once: annotations/jobs.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "check-monitored-articles": {
+        "task": "annotations.jobs.check_monitored",
+        "schedule": 60.0 * envint("FACTCHECK_MONITOR_CHECK_EVERY_MINUTES", 15),
+    }
+}
+
 # The organisation that publishes the fact-checks (ClaimReview "author").
 FACTCHECK_ORG_NAME = envstr("FACTCHECK_ORG_NAME", "Factcheck Desk (demo)")
 FACTCHECK_ORG_URL = envstr("FACTCHECK_ORG_URL", "https://factcheck.example.org/")

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from annotations.importers import import_paths
+from tests.pageserver import pages  # noqa: F401  (a fixture: a local web server)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PASSWORD = "correct-horse-battery-staple"
@@ -23,6 +24,7 @@ def ensure_default_data() -> None:
         for migration, step in [
             ("0002_default_scale_and_groups", "install"),
             ("0005_claimant_and_appearance_permissions", "grant"),
+            ("0006_living_articles", "grant_editor_views"),
         ]:
             module = importlib.import_module(f"annotations.migrations.{migration}")
             getattr(module, step)(apps, None)

@@ -122,6 +122,7 @@ def test_the_changelist_shows_status_verdict_article_people_and_age(client, edit
         "author",
         "assignee",
         "age",
+        "anchor",
     ]
     html = response.content.decode()
     assert "Chip exports doubled." in html

@@ -24,7 +24,7 @@ def test_editor_uploads_several_files_and_sees_a_message_per_file(client, editor
     texts = [str(m) for m in response.context["messages"]]
     assert any(t.startswith("imported: 000_") for t in texts)
     assert "failed: empty.txt (the file is empty)" in texts
-    assert "failed: notes.pdf (not a .txt file)" in texts
+    assert "failed: notes.pdf (not a .txt, .html or .htm file)" in texts
     assert "imported 2, unchanged 0, failed 2" in texts
     assert Article.objects.count() == 2
     assert Article.objects.get(origin__startswith="000_").imported_by == editor

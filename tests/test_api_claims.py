@@ -78,6 +78,7 @@ def test_a_reviewer_creates_a_claim_with_two_sources(reviewer, article):
         "delete": True,
         "actions": ["submit"],
         "blocked": [],
+        "anchor": False,
     }
     assert claim.author == reviewer
 
@@ -415,6 +416,7 @@ def test_another_reviewer_reads_but_cannot_change_a_submitted_claim(reviewer, re
         "delete": False,
         "actions": [],
         "blocked": [],
+        "anchor": False,
     }
     response = api(reviewer2).patch(url, {"claim": "x", "version": 2}, format="json")
     assert response.status_code == 403

@@ -134,6 +134,7 @@ def test_an_approved_claim_is_exported_with_every_documented_field(api, approved
         "rationale_html",
         "rationale_text",
         "quote",
+        "text_changed",
         "article",
         "appearances",
         "sources",

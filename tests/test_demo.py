@@ -18,6 +18,12 @@ def test_the_demo_gets_claims_in_every_state_once(settings, seed_articles, capsy
     assert ClaimEvent.objects.filter(to_status="changes_requested").get().comment
     for claim in Claim.objects.all():
         assert claim.article.body[claim.start : claim.end] == claim.exact
+    # Claims as the world has them: a claimant, and one claim made in two articles.
+    assert set(
+        Claim.objects.filter(status="approved").values_list("claimant__name", flat=True)
+    ) == {"Nvidia"}
+    repeated = Claim.objects.get(exact__startswith="the company lost")
+    assert repeated.appearances.filter(state="confirmed").count() == 2
 
     call_command("demo_setup")  # a second `make run`
     assert Claim.objects.count() == 5

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations import importers
+from annotations.claims import claim_create
 from annotations.importers import FAILED, IMPORTED, UNCHANGED, UPDATED, import_bytes, import_paths
-from annotations.models import Article, Claim
+from annotations.models import Article
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +100,16 @@ def test_update_replaces_an_article_without_claims(seed_articles):
     assert article.title == "A new headline"
 
 
-def test_update_refuses_an_article_with_claims(seed_articles, reviewer):
+def test_update_of_an_article_with_claims_keeps_both_revisions(seed_articles, reviewer):
     article = seed_articles["002"]
-    Claim.objects.create(
-        article=article, start=0, end=7, exact=article.body[:7], claim="x", author=reviewer
-    )
+    old_body = article.body
+    claim_create(article=article, user=reviewer, start=0, end=7, text="x")
     result = import_bytes(b"Other text\nbody\nmore", origin=article.origin, update=True)
-    assert result.status == FAILED
-    assert "1 claim(s)" in result.message
+    assert result.status == UPDATED
+    assert result.message == "revision 2; claims: 0 anchored, 0 fuzzy, 1 orphaned"
     article.refresh_from_db()
-    assert article.body.startswith("Beijing")
+    assert article.body == "Other text\nbody\nmore"
+    assert [r.body for r in article.revisions.order_by("number")] == [old_body, article.body]
 
 
 @pytest.mark.parametrize(

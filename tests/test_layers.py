@@ -22,7 +22,9 @@ LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
     "annotations.search": GROUND,
+    "annotations.embeddings": GROUND,
     "annotations.thesaurus": GROUND,
+    "annotations.anchoring": GROUND,
     "annotations.sanitize": GROUND,
     "annotations.serialization": GROUND,
     "annotations.bounded": GROUND,
@@ -36,6 +38,10 @@ LAYERS = {
     "annotations.appearances": RULES,
     "annotations.claimants": RULES,
     "annotations.importers": RULES,
+    "annotations.extraction": RULES,
+    "annotations.fetching": RULES,
+    "annotations.revisions": RULES,
+    "annotations.jobs": RULES,
     "annotations.desk": RULES,
     "annotations.demo": RULES,
     "annotations.publishing": PUBLISHING,
@@ -46,10 +52,12 @@ LAYERS = {
     "annotations.published_urls": FACES,
     "annotations.admin": FACES,
     "annotations.admin_lists": FACES,
+    "annotations.admin_web": FACES,
     "annotations.listing": FACES,
     "annotations.api": FACES,
     "annotations.templatetags": FACES,
     "annotations.management": FACES,
+    "annotations.tasks": FACES,
 }
 NO_HTTP_FRAMEWORK = ("rest_framework", "drf_spectacular")
 

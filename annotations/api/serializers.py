@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from annotations import workflow
 from annotations.models import (
+    AnchorState,
     Appearance,
     Article,
     Claim,
@@ -44,8 +45,22 @@ class QuoteSerializer(serializers.Serializer):
     exact = serializers.CharField()
     prefix = serializers.CharField()
     suffix = serializers.CharField()
-    start = serializers.IntegerField(help_text="Code-point offset into the article body.")
-    end = serializers.IntegerField(help_text="Code-point offset, exclusive.")
+    start = serializers.IntegerField(
+        allow_null=True,
+        help_text="Code-point offset into the article body; null when the article's text "
+        "changed and the quote is no longer in it.",
+    )
+    end = serializers.IntegerField(allow_null=True, help_text="Code-point offset, exclusive.")
+
+
+class TextChangedSerializer(serializers.Serializer):
+    """The article was edited under the quoted words after the check was published."""
+
+    at = serializers.DateTimeField(help_text="When the changed text was imported.")
+    quote_as_checked = serializers.CharField(help_text="The words as they were checked.")
+    now_reads = serializers.CharField(
+        allow_null=True, help_text="What those words now read; null when they are gone."
+    )
 
 
 class ArticleRefSerializer(serializers.ModelSerializer):
@@ -111,6 +126,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     rationale_html = serializers.CharField(help_text="Sanitised HTML.")
     rationale_text = serializers.CharField()
     quote = QuoteSerializer(help_text="The first appearance's quote.")
+    text_changed = TextChangedSerializer(
+        allow_null=True,
+        help_text="Null, unless the article was edited under the quoted words after the "
+        "check (its updated_at moves then too).",
+    )
     article = ArticleRefSerializer(help_text="The article of the first appearance.")
     appearances = AppearanceSerializer(many=True, help_text="Every place the claim was made.")
     sources = SourceSerializer(many=True)
@@ -130,6 +150,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "rationale_html",
             "rationale_text",
             "quote",
+            "text_changed",
             "article",
             "appearances",
             "sources",
@@ -179,6 +200,9 @@ class PermissionsSerializer(serializers.Serializer):
         many=True,
         help_text="Transitions that apply to the claim's state but are refused now, with why.",
     )
+    anchor = serializers.BooleanField(
+        help_text="Whether you may accept or re-select a quote the article's new text moved."
+    )
 
 
 class WorkspaceClaimSerializer(ClaimSerializer):
@@ -189,6 +213,12 @@ class WorkspaceClaimSerializer(ClaimSerializer):
     appearances = WorkspaceAppearanceSerializer(
         many=True, help_text="Every place the claim was made, proposed ones too."
     )
+    anchor_state = serializers.ChoiceField(
+        choices=AnchorState.choices,
+        help_text="anchored: the quote is on the current text; fuzzy: found approximately, "
+        "to confirm; orphaned: not found (no offsets).",
+    )
+    anchor_score = serializers.FloatField(allow_null=True)
     events = EventSerializer(many=True)
     permissions = PermissionsSerializer()
 
@@ -202,6 +232,8 @@ class WorkspaceClaimSerializer(ClaimSerializer):
             "submitted_at",
             "retracted_at",
             "retraction_reason",
+            "anchor_state",
+            "anchor_score",
             "events",
             "permissions",
         ]
@@ -370,6 +402,25 @@ class SimilarClaimSerializer(serializers.Serializer):
 
 class SimilarAnswerSerializer(serializers.Serializer):
     results = SimilarClaimSerializer(many=True)
+
+
+class AnchorSerializer(serializers.Serializer):
+    """The answer to a quote the article's new text moved: accept the place found (send
+    nothing but the version), or select the words again (start, end and exact)."""
+
+    start = serializers.IntegerField(
+        required=False, min_value=0, max_value=10**9, help_text="Code-point offset."
+    )
+    end = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**9, help_text="Code-point offset, exclusive."
+    )
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    version = serializers.IntegerField(required=False)
+
+    def validate(self, data):
+        if ("start" in data) != ("end" in data):
+            raise serializers.ValidationError({"end": "Send start and end together."})
+        return data
 
 
 class TransitionSerializer(serializers.Serializer):

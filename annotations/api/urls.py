@@ -46,6 +46,11 @@ urlpatterns = [
         name="appearance-confirm",
     ),
     path("workspace/claimants/", workspace.ClaimantsView.as_view(), name="claimants"),
+    path(
+        "workspace/claims/<int:pk>/anchor/",
+        workspace.ClaimAnchorView.as_view(),
+        name="claim-anchor",
+    ),
     # The export: approved claims only, whoever asks.
     path("claims/", export.ClaimListView.as_view(), name="claim-list"),
     path("claims/export.jsonl", export.ClaimStreamView.as_view(), name="claim-export-jsonl"),

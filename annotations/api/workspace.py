@@ -25,10 +25,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import access, appearances, claimants, claims, search, workflow
+from annotations import access, appearances, claimants, claims, revisions, search, workflow
 from annotations.api.conditional import conditional
 from annotations.api.errors import Conflict, PreconditionFailed
+from annotations.api.parsers import JSONParser
 from annotations.api.serializers import (
+    AnchorSerializer,
     AttachSerializer,
     ClaimantInputSerializer,
     ClaimantOutSerializer,
@@ -397,6 +399,10 @@ class AppearanceConfirmView(AppearanceView):
 class ClaimantsView(WorkspaceView):
     """Claimants as you type their name; name a new one (or find it, however it is spelt)."""
 
+    # JSON only: a form's empty field reads as "not sent", which would let a blank name
+    # through to the lookup by id.
+    parser_classes = [JSONParser]
+
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="What was typed of the name.")],
         responses={200: ClaimantOutSerializer(many=True), **WORKSPACE_ERRORS},
@@ -463,3 +469,32 @@ class SimilarClaimsView(WorkspaceView):
                 }
             )
         return Response({"results": results})
+
+
+@extend_schema(tags=["workspace"])
+class ClaimAnchorView(WorkspaceView):
+    """Answer for a quote the article's changed text moved or lost: accept the place
+    found, or select the words again on the current text."""
+
+    @extend_schema(
+        request=AnchorSerializer,
+        parameters=[IF_MATCH],
+        responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS, **STALE_ANSWERS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = self.get_claim(pk)
+        serializer = AnchorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version, from_header = self.version_for(request, claim)
+        if version is None:
+            raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
+        span = {k: v for k, v in serializer.validated_data.items() if k != "version"}
+        try:
+            claim = revisions.claim_anchor_resolve(
+                claim=claim, user=request.user, version=version, **span
+            )
+        except claims.StaleVersion as exc:
+            raise self.stale(exc, from_header) from None
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
+        return self.represent(claim)

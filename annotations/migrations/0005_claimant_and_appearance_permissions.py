@@ -4,7 +4,7 @@ editors also change claimants (and merge them in the admin)."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-REVIEWERS = ["view_claimant", "add_claimant", "view_appearance"]
+REVIEWERS = ["view_claimant", "add_claimant", "view_appearance", "delete_appearance"]
 EDITORS = [*REVIEWERS, "change_claimant"]
 
 

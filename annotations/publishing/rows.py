@@ -23,7 +23,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from annotations.models import Appearance, Article, Claim, ClaimEvent, Source
+from annotations.models import AnchorState, Appearance, Article, Claim, ClaimEvent, Source
 from annotations.publishing.dates import iso
 from annotations.publishing.people import person_of
 from annotations.publishing.scale import Bounds
@@ -33,6 +33,7 @@ from annotations.sanitize import html_to_text
 APPROVED = Claim.Status.APPROVED.value
 CONFIRMED = Appearance.State.CONFIRMED.value
 RETRACTED = Claim.Status.RETRACTED.value
+ORPHANED = AnchorState.ORPHANED.value
 PEOPLE = ("author", "approved_by")
 SOURCE_FIELDS = (
     "id", "url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url",
@@ -50,6 +51,7 @@ ROW_FIELDS = (
     "article_id", "article__title", "article__source_url", "article__publisher",
     "article__byline", "article__published_at", "article__updated_at",
     "claimant_id", "claimant__name", "claimant__kind", "claimant__same_as", "claim_date",
+    "anchor_state", "text_changed_at", "quote_as_checked",
     *(f"{who}{part}" for who in PEOPLE
       for part in ("_id", "__first_name", "__last_name", "__username")),
 )  # fmt: skip
@@ -183,13 +185,7 @@ class ClaimBuilder:
                 "publisher": row["article__publisher"],
                 "published_at": self.when(row["article__published_at"]),
             },
-            "quote": {
-                "exact": row["exact"],
-                "prefix": row["prefix"],
-                "suffix": row["suffix"],
-                "start": row["start"],
-                "end": row["end"],
-            },
+            "quote": self.quote(row),
         }
 
     def verdict(self, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -236,13 +232,8 @@ class ClaimBuilder:
             "verdict": self.verdict(row),
             "rationale_html": row["rationale"],
             "rationale_text": html_to_text(row["rationale"]),
-            "quote": {
-                "exact": row["exact"],
-                "prefix": row["prefix"],
-                "suffix": row["suffix"],
-                "start": row["start"],
-                "end": row["end"],
-            },
+            "quote": self.quote(row),
+            "text_changed": self.text_changed(row),
             "article": self.article(row),
             "appearances": related.appearances.get(pk, []),
             "sources": related.sources.get(pk, []),
@@ -252,6 +243,29 @@ class ClaimBuilder:
             "approved_at": self.when(row["approved_at"]),
             "updated_at": self.when(row["updated_at"]),
             "corrections": related.corrections.get(pk, []),
+        }
+
+    def quote(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The quote on the article's current text; an orphaned quote (not on it any more)
+        keeps its words and context but has no offsets."""
+        orphaned = row["anchor_state"] == ORPHANED
+        return {
+            "exact": row["exact"],
+            "prefix": row["prefix"],
+            "suffix": row["suffix"],
+            "start": None if orphaned else row["start"],
+            "end": None if orphaned else row["end"],
+        }
+
+    def text_changed(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Whether the article was edited under the quoted words after the check: when,
+        the words as checked, and what they now read (None when they are gone)."""
+        if row["text_changed_at"] is None:
+            return None
+        return {
+            "at": self.when(row["text_changed_at"]),
+            "quote_as_checked": row["quote_as_checked"],
+            "now_reads": None if row["anchor_state"] == ORPHANED else row["exact"],
         }
 
     def tombstone(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -43,12 +43,13 @@ def _target(quote: dict[str, Any], article: dict[str, Any], links: Links) -> dic
         selector["suffix"] = quote["suffix"]
     target: dict[str, Any] = {
         "source": links.article_text(article["id"]),
-        "selector": [
-            selector,
-            # Positions count Unicode code points, as the model specifies and as we store.
-            {"type": "TextPositionSelector", "start": quote["start"], "end": quote["end"]},
-        ],
+        "selector": [selector],
     }
+    if quote["start"] is not None:  # an orphaned quote has words but no place on the text
+        # Positions count Unicode code points, as the model specifies and as we store.
+        target["selector"].append(
+            {"type": "TextPositionSelector", "start": quote["start"], "end": quote["end"]}
+        )
     if article["url"] != links.article(article["id"]):
         target["scope"] = article["url"]  # the original page the text was taken from
     return target

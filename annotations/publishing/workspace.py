@@ -18,7 +18,13 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations import workflow
-from annotations.access import Capabilities, RowFacts, can_delete_claim, can_edit_claim
+from annotations.access import (
+    Capabilities,
+    RowFacts,
+    can_delete_claim,
+    can_edit_claim,
+    can_resolve_anchor,
+)
 from annotations.models import Appearance, Claim, ClaimEvent, Source
 from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
@@ -33,7 +39,7 @@ LEAN_FIELDS = (
 # What the full representation can add on request (``?expand=sources,events``).
 EXPANDABLE = ("sources", "events")
 WORKSPACE_COLUMNS = (
-    "version", "submitted_at",
+    "version", "submitted_at", "anchor_score",
     "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
 
@@ -120,6 +126,7 @@ def facts_of_row(row: dict[str, Any], editors: frozenset[int] = frozenset()) -> 
         rationale=row["rationale"],
         has_sources=row["source_count"] > 0,
         content_editor_ids=editors,
+        anchor_state=row["anchor_state"],
     )
 
 
@@ -182,6 +189,8 @@ class WorkspaceBuilder:
             "submitted_at": when(row["submitted_at"]),
             "retracted_at": when(row["retracted_at"]),
             "retraction_reason": row["retraction_reason"],
+            "anchor_state": row["anchor_state"],
+            "anchor_score": row["anchor_score"],
         }
 
     def events(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
@@ -217,4 +226,5 @@ class WorkspaceBuilder:
             "delete": can_delete_claim(self.who, facts),
             "actions": [t.action for t in allowed],
             "blocked": [{"action": b.action, "reason": b.reason} for b in blocked],
+            "anchor": facts.anchor_state != "anchored" and can_resolve_anchor(self.who, facts),
         }

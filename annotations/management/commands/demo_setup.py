@@ -47,6 +47,7 @@ class Command(BaseCommand):
         made = create_demo_claims(
             reviewer=User.objects.get(username="reviewer"),
             editor=User.objects.get(username="editor"),
+            confirmer=User.objects.get(username="admin"),
         )
         if made:
             self.stdout.write(

@@ -5,9 +5,9 @@
 let settings = null;
 
 export function configureApi(given) {
-  const { csrfToken, claimsUrl, claimUrl, transitionsUrl } = given;
+  const { csrfToken, claimsUrl, claimUrl, transitionsUrl, anchorUrl } = given;
   const { appearancesUrl, similarUrl, claimantsUrl } = given;
-  settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl };
+  settings = { csrfToken, claimsUrl, claimUrl, transitionsUrl, anchorUrl };
   Object.assign(settings, { appearancesUrl, similarUrl, claimantsUrl });
 }
 
@@ -68,6 +68,8 @@ export const claimantSuggestions = (q) =>
 /** Say the claim `id` is also made here: `{article, start, end, exact}`. */
 export const attachHere = (id, span) =>
   request("POST", settings.appearancesUrl.replace("{id}", String(id)), { body: span });
+export const anchorClaim = (id, body, etag) =>
+  request("POST", settings.anchorUrl.replace("{id}", String(id)), { body, ifMatch: etag });
 
 /** A 409 or 412 whose body holds the claim as it now is ({detail, current}). */
 export const staleCurrent = ({ status, data }) =>

@@ -15,6 +15,7 @@ import {
   verdictOf,
 } from "./state.js";
 import { colourClass, colourKey } from "./paint.js";
+import { anchorNotice, textChanged } from "./anchor-notice.js";
 
 let list = null;
 let quoteOf = null; // (start, end) → the body's text there
@@ -60,13 +61,18 @@ export function renderPanel() {
   chip("none", "No verdict", NEUTRAL);
   $("#verdict-counts").replaceChildren(...chips);
 
+  // Claims whose text changed are shown apart, above the others, until someone answers.
   const items = document.createDocumentFragment();
+  const changed = document.createDocumentFragment();
   for (const c of shown) {
     const li = document.createElement("li");
     li.append(card(c));
-    items.append(li);
+    (textChanged(c) ? changed : items).append(li);
   }
   list.replaceChildren(items);
+  const changedSection = $("#changed-claims");
+  changedSection.hidden = !changed.childNodes.length;
+  $("#changed-list").replaceChildren(changed);
   const empty = $("#claim-list-empty");
   empty.hidden = shown.length > 0;
   empty.textContent = all.length
@@ -166,6 +172,8 @@ function detailsPending(c) {
 function details(c) {
   const box = h("div", { className: "card-details", id: `claim-${c.id}-details` });
   box.append(h("blockquote", { className: "card-quote" }, c.quote.exact));
+  const notice = anchorNotice(c);
+  if (notice) box.append(notice);
 
   const lastComment = [...c.events]
     .reverse()

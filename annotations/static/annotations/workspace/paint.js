@@ -71,7 +71,10 @@ export const colourClass = (c) => `v-${colourKey(verdictColour(c))}`;
 
 /** (Re)draw the highlights of the claims the filter shows, and of the span being written. */
 export function renderText() {
-  const spans = shownClaims().map((c) => ({ start: c.start, end: c.end, claim: c }));
+  // An orphaned quote is not on the current text: it has a card, not a highlight.
+  const spans = shownClaims()
+    .filter((c) => c.anchor_state !== "orphaned")
+    .map((c) => ({ start: c.start, end: c.end, claim: c }));
   if (state.pending) spans.push({ ...state.pending, claim: null });
   // Each span to the paragraphs it touches, found by bisection: no paragraphs × claims scan.
   const buckets = paragraphs.map(() => []);
@@ -122,6 +125,7 @@ function markFor(text, covering, start, end) {
   if (pending) classes += " hl-pending";
   if (claims.length > 1) classes += " hl-overlap";
   if (claims.length && !claims[0].verdict) classes += " hl-no-verdict";
+  if (claims.some((c) => c.anchor_state === "fuzzy")) classes += " hl-fuzzy";
   if (claims[0]) classes += ` hl-a${colourKey(verdictColour(claims[0]))}`;
   if (claims[1]) classes += ` hl-b${colourKey(verdictColour(claims[1]))}`;
   if (ends.length) {

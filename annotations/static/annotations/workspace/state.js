@@ -30,6 +30,7 @@ export const state = {
   formEtag: null, // the ETag an edit is written against (null: the claim's current one)
   formDirtyClaim: false,
   confirmDeleteId: null,
+  reselectId: null, // a claim whose words the next selection chooses again (anchors.js)
 };
 
 export function initState(pageConfig, initialClaims) {
@@ -55,6 +56,7 @@ export function leanOf(full) {
     verdict: full.verdict ? full.verdict.slug : null,
     author: full.author,
     source_count: full.sources.length,
+    anchor_state: full.anchor_state,
   };
 }
 

@@ -9,6 +9,8 @@
 //   cards.js       the side panel and its cards, with what the server says one may do
 //   view.js        opening, closing and moving between claims; loading their details
 //   actions.js     a card's workflow moves and delete
+//   anchors.js     answers to a changed text: accept the place found, select again
+//                  (anchor-notice.js draws what the card says about it)
 //   form.js        the claim form (form-errors.js shows what the server refused)
 //   drafts.js      unsaved claims kept in the browser and offered back
 //   dom.js         small DOM helpers
@@ -39,6 +41,7 @@ import {
   startEdit,
 } from "./form.js";
 import { clearDraft, initDrafts } from "./drafts.js";
+import { cancelReselect, reselecting, resolveAnchor, startReselect } from "./anchors.js";
 
 const config = JSON.parse($("#workspace-config").textContent);
 const bodyEl = $("#article-body");
@@ -60,6 +63,7 @@ configureApi({
   appearancesUrl: config.appearancesUrl,
   similarUrl: config.similarUrl,
   claimantsUrl: config.claimantsUrl,
+  anchorUrl: config.anchorUrl,
 });
 initPaint(text);
 initCards({ listEl: list, slice: text.slice });
@@ -85,6 +89,11 @@ function startFromSelection() {
   if (state.formMode === "edit") return false;
   const found = selectionSpan();
   if (!found || !found.span) return false;
+  if (reselecting()) {
+    window.getSelection().removeAllRanges();
+    resolveAnchor(state.reselectId, found.span);
+    return true;
+  }
   const anchor = found.rect;
   window.getSelection().removeAllRanges();
   if (state.formMode === "create") moveFormToSpan(found.span, anchor);
@@ -142,7 +151,7 @@ function openFromMark(mark) {
   activate(id, { scrollText: false });
 }
 
-list.addEventListener("click", (event) => {
+function onCardClick(event) {
   const button = event.target.closest("button[data-action]");
   const cardNode = event.target.closest(".card");
   if (!button || !cardNode) return;
@@ -176,8 +185,17 @@ list.addEventListener("click", (event) => {
     case "transition":
       transition(id, button.dataset.transition);
       break;
+    case "anchor-accept":
+      resolveAnchor(id);
+      break;
+    case "anchor-reselect":
+      startReselect(id);
+      break;
   }
-});
+}
+
+list.addEventListener("click", onCardClick);
+$("#changed-list").addEventListener("click", onCardClick);
 
 // ---------------------------------------------------------------------------
 // Filters
@@ -247,7 +265,8 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.key === "Escape") {
-    if (formOpen()) {
+    if (reselecting()) cancelReselect();
+    else if (formOpen()) {
       if (discardAsked()) keepEditing();
       else requestClose();
     } else if (state.confirmDeleteId !== null) {

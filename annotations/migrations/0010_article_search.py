@@ -19,6 +19,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0006_indexes_for_lists")]
+    dependencies = [("annotations", "0009_indexes_for_lists")]
 
     operations = [migrations.RunPython(install, uninstall)]

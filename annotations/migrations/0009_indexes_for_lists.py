@@ -35,7 +35,7 @@ def trigram_index(name: str, table: str, column: str) -> PostgresOnly:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0005_claimant_and_appearance_permissions'),
+        ('annotations', '0008_claim_embeddings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,259 @@
+"""Reading a web page for the desk, safely: the one place a request leaves the server.
+
+An address typed by an editor is a way into the server's own network (server-side
+request forgery), so every request and every redirect is checked the same way before
+it is sent: http or https only; the host name resolved here, and refused when any of
+its addresses is private, loopback, link-local or otherwise not public (unless
+``FACTCHECK_FETCH_ALLOW_PRIVATE`` is on, as tests turn it on for their local server);
+the connection made to the address that was checked, so a second DNS answer cannot
+point it elsewhere; time-outs on connecting, on each read and on the whole download;
+a size cap on what is read (after decompression); a limited number of redirects.
+
+Every refusal is a ``FetchError`` whose message says, for a person, what went wrong.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import urllib3
+from django.conf import settings
+from django.utils import timezone
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NewConnectionError, ProtocolError, SSLError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+BAD_URL = "this is not a web address ({detail})"
+BAD_SCHEME = "only http:// and https:// addresses can be read, not {scheme}:"
+NO_HOST = "the address has no host name"
+UNRESOLVABLE = "the host name {host} could not be found (DNS)"
+NOT_PUBLIC = (
+    "{host} is at {address}, a private, loopback or link-local address: pages are read "
+    "only from the public internet"
+)
+TIMED_OUT = "the server did not answer within {seconds} seconds"
+TOO_SLOW = "the page took longer than {seconds} seconds to download"
+TOO_LARGE = "the page is larger than the {limit:,}-byte limit"
+TOO_MANY_REDIRECTS = "it redirected more than {limit} times"
+REDIRECT_WITHOUT_LOCATION = "the server answered {status} (a redirect) without saying where to"
+HTTP_ERROR = "the server answered {status} {reason}"
+UNREACHABLE = "the server could not be reached ({reason})"
+TLS_ERROR = "the secure connection failed ({reason})"
+NOT_A_PAGE = "the address serves {content_type}, not a web page (HTML) or text"
+
+REDIRECTS = {301, 302, 303, 307, 308}
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """A page that could not be read; the message names the reason, for a person."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What one fetch read: the bytes exactly, and what the server said about them."""
+
+    url: str  # as asked
+    final_url: str  # after redirects
+    status: int  # 200, or 304 when a conditional request found nothing new
+    data: bytes
+    content_type: str
+    charset: str
+    etag: str
+    last_modified: str
+    fetched_at: datetime
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type != "text/plain"
+
+
+def check_url(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an address we may try to read, else FetchError."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError(BAD_URL.format(detail=exc)) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(BAD_SCHEME.format(scheme=scheme or "(none)"))
+    host = parts.hostname
+    if not host:
+        raise FetchError(NO_HOST)
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet (not private, loopback, link-local,
+    multicast, reserved or unspecified; an IPv4 address inside IPv6 counts as itself)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is not None:
+            return is_public(inner)
+    return address.is_global and not address.is_multicast
+
+
+def resolve(host: str, port: int) -> str:
+    """The address to connect to: every address of the host must be allowed."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(UNRESOLVABLE.format(host=host)) from None
+    addresses = []
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not settings.FACTCHECK_FETCH_ALLOW_PRIVATE and not is_public(address):
+            raise FetchError(NOT_PUBLIC.format(host=host, address=address))
+        addresses.append(str(address))
+    if not addresses:
+        raise FetchError(UNRESOLVABLE.format(host=host))
+    return addresses[0]
+
+
+def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Page:
+    """Read one page, following redirects, each checked as the first address was.
+
+    With ``etag``/``last_modified`` (from the last read) the request is conditional:
+    a page the server says is unchanged comes back with status 304 and no data.
+    """
+    started = time.monotonic()
+    current = url.strip()
+    limit = settings.FACTCHECK_FETCH_MAX_REDIRECTS
+    for _ in range(limit + 1):
+        response = _request(current, etag, last_modified)
+        try:
+            if response.status in REDIRECTS:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FetchError(REDIRECT_WITHOUT_LOCATION.format(status=response.status))
+                current = urljoin(current, location.strip())
+                continue
+            return _page(url, current, response, started)
+        finally:
+            response.release_conn()
+    raise FetchError(TOO_MANY_REDIRECTS.format(limit=limit))
+
+
+def _request(url: str, etag: str, last_modified: str) -> urllib3.BaseHTTPResponse:
+    scheme, host, port = check_url(url)
+    address = resolve(host, port)
+    parts = urlsplit(url)
+    target = urlunsplit(("", "", parts.path or "/", parts.query, "")) or "/"
+    default_port = port == (443 if scheme == "https" else 80)
+    headers = {
+        "Host": host if default_port else f"{host}:{port}",
+        "User-Agent": settings.FACTCHECK_FETCH_USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8",
+        "Accept-Encoding": "gzip, deflate",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    seconds = settings.FACTCHECK_FETCH_TIMEOUT
+    timeout = urllib3.Timeout(connect=seconds, read=seconds)
+    # Connect to the address checked above; the host name goes in the Host header and,
+    # for https, in SNI and the certificate check.
+    if scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            address, port, timeout=timeout, retries=False, maxsize=1,
+            server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
+        )  # fmt: skip
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+    try:
+        return pool.urlopen(
+            "GET", target, headers=headers, redirect=False, preload_content=False,
+            decode_content=True, assert_same_host=False,
+        )  # fmt: skip
+    except Exception as exc:
+        raise _reason(exc) from None
+
+
+def _reason(exc: Exception) -> FetchError:
+    """An exception of the HTTP library as the one line a person reads."""
+    seconds = settings.FACTCHECK_FETCH_TIMEOUT
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, NewConnectionError):  # (a subclass of urllib3's time-out error)
+        return FetchError(UNREACHABLE.format(reason=_short(exc.__cause__ or exc)))
+    if isinstance(exc, Urllib3Timeout | socket.timeout | TimeoutError):
+        return FetchError(TIMED_OUT.format(seconds=seconds))
+    cause = exc
+    while getattr(cause, "reason", None) is not None and cause.reason is not cause:
+        cause = cause.reason
+        if isinstance(cause, Urllib3Timeout | socket.timeout | TimeoutError):
+            return FetchError(TIMED_OUT.format(seconds=seconds))
+    if isinstance(exc, SSLError) or isinstance(cause, SSLError):
+        return FetchError(TLS_ERROR.format(reason=_short(cause)))
+    if isinstance(exc, Urllib3Error | OSError | ProtocolError):
+        return FetchError(UNREACHABLE.format(reason=_short(cause)))
+    return FetchError(UNREACHABLE.format(reason=_short(exc)))
+
+
+def _short(exc: object) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def _page(asked: str, final: str, response, started: float) -> Page:
+    now = timezone.now()
+    etag = response.headers.get("ETag", "")[:300]
+    modified = response.headers.get("Last-Modified", "")[:100]
+    if response.status == 304:
+        return Page(asked, final, 304, b"", "", "", etag, modified, now)
+    if response.status != 200:
+        raise FetchError(HTTP_ERROR.format(status=response.status, reason=response.reason or ""))
+    content_type, charset = _content_type(response.headers.get("Content-Type", ""))
+    if content_type and content_type not in PAGE_TYPES:
+        raise FetchError(NOT_A_PAGE.format(content_type=content_type))
+    data = _read(response, started)
+    return Page(asked, final, 200, data, content_type or "text/html", charset, etag, modified, now)
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    kind, _, params = header.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+    return kind.strip().lower(), charset
+
+
+def _read(response, started: float) -> bytes:
+    """The body, decompressed, refused past the size cap or the whole-download time limit."""
+    limit = settings.FACTCHECK_FETCH_MAX_BYTES
+    budget = settings.FACTCHECK_FETCH_TOTAL_SECONDS
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(TOO_LARGE.format(limit=limit))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() - started > budget:
+                raise FetchError(TOO_SLOW.format(seconds=budget))
+            chunk = response.read1(CHUNK)  # what has arrived: a trickle meets the budget
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(TOO_LARGE.format(limit=limit))
+            chunks.append(chunk)
+    except FetchError:
+        raise
+    except Exception as exc:
+        raise _reason(exc) from None
+    return b"".join(chunks)
