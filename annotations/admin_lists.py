@@ -171,7 +171,10 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
     def media_for(field) -> Media:
         """The scripts and styles the changelist needs for a filter on ``field``."""
         widget = AutocompleteSelect(field, admin.site)
-        return widget.media + Media(js=["annotations/admin/autocomplete_filter.js"])
+        # jquery.init.js named first, so that the merged media load ours after it.
+        return widget.media + Media(
+            js=["admin/js/jquery.init.js", "annotations/admin/autocomplete_filter.js"]
+        )
 
 
 class LabelledAutocompleteSelect(AutocompleteSelect):
