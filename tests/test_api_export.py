@@ -523,6 +523,15 @@ def test_articles_are_paged_by_id_with_their_approved_claims(api, seed_articles,
     assert api.get(f"{ARTICLES}{b.pk}/").status_code == 404
 
 
+def test_a_moment_with_an_offset_postgresql_would_refuse_is_read_in_utc(api, approved):
+    """Python reads offsets up to ±23:59, PostgreSQL stores up to ±15:59: a fuzzed
+    ``approved_after=5075-10-13T07:30:13-18:20`` was a server error there."""
+    assert api.get(CLAIMS, {"approved_after": "5075-10-13T07:30:13-18:20"}).status_code == 200
+    assert ids(api.get(CLAIMS, {"approved_after": "2000-01-01T00:00:00-18:20"})) == [approved.pk]
+    refused = api.get(CLAIMS, {"approved_before": "9999-12-31T23:00:00-18:00"})
+    assert refused.status_code == 400 and "approved_before" in refused.json()
+
+
 def test_articles_leave_their_text_out_unless_asked_for_it(api, article, reviewer, editor):
     factories.approved(article, reviewer, editor)
     lean = api.get(ARTICLES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,4 +39,8 @@ def parse_moment(text: str) -> datetime:
         raise ValueError(DATE_FORMAT_ERROR)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        # In UTC: PostgreSQL refuses offsets past ±15:59, which Python accepts.
+        return parsed.astimezone(UTC)
+    except OverflowError:  # the offset carries it past the year 9999
+        raise ValueError(DATE_FORMAT_ERROR) from None
