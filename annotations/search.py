@@ -14,7 +14,9 @@ Two questions are asked of them:
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -90,6 +92,7 @@ CLAIM_VECTOR = (
     "setweight(to_tsvector('english', coalesce(rationale, '')), 'D'))"
 )
 CLAIM_WORDING = "(claim || ' ' || exact)"
+VECTOR_COLUMN = "search_vector"
 FTS_TABLE = "annotations_claim_fts"
 
 
@@ -124,7 +127,7 @@ def matching_ids(text: str) -> RawSQL | None:
         return None
     if connection.vendor == "postgresql":
         return RawSQL(
-            f"SELECT id FROM annotations_claim WHERE {CLAIM_VECTOR} @@ "
+            f"SELECT id FROM annotations_claim WHERE {VECTOR_COLUMN} @@ "
             "websearch_to_tsquery('english', %s)",
             [" ".join(words)],
         )
@@ -134,33 +137,48 @@ def matching_ids(text: str) -> RawSQL | None:
     )
 
 
-def claim_vector():
-    """``CLAIM_VECTOR`` as a Django expression (PostgreSQL): the same tree, so the GIN
-    index serves it, with the claims table named as each query names it."""
-    from django.contrib.postgres.search import SearchVector
+class StoredWords(Expression):
+    """A table's stored ``search_vector`` column (PostgreSQL: the claims' generated one,
+    the articles' kept by a trigger), named through the query's alias for the table, so
+    that it stays right inside subqueries too."""
 
-    return (
-        SearchVector("claim", weight="A", config="english")
-        + SearchVector("exact", weight="B", config="english")
-        + SearchVector("rationale", weight="D", config="english")
-    )
+    def __init__(self, alias: str | None = None) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):  # fmt: skip
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection_):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{VECTOR_COLUMN}", []
 
 
 def matching(text: str):
     """A condition that a claim holds every word of ``text`` (None: no words), for lists
     that keep their own order.
 
-    On PostgreSQL it tests the claim's own row (``vector @@ query``) rather than asking
-    for an id among all the matches (``matching_ids``): a list newest first then walks
-    its order's index and tests each row while the word is common (twenty rows read for
-    twenty shown), and starts from the GIN index when it is rare; the id list would
-    gather every match of a common word first. On SQLite, the FTS5 table's ids.
+    On PostgreSQL it tests the claim's own row (its stored words ``@@`` the question)
+    rather than asking for an id among all the matches (``matching_ids``): a list newest
+    first then walks its order's index and tests each row while the word is common
+    (twenty rows read for twenty shown), and starts from the GIN index when it is rare;
+    the id list would gather every match of a common word first. On SQLite, the FTS5
+    table's ids.
     """
     words = terms(text)
     if not words:
         return None
     if connection.vendor == "postgresql":
-        return _vector_matches(claim_vector(), words)
+        return _vector_matches(StoredWords(), words)
     return Q(pk__in=matching_ids(text))
 
 
@@ -187,31 +205,6 @@ ARTICLE_VECTOR = (
 ARTICLE_TRIGGER = "annotations_article_search_vector"
 
 
-class ArticleWords(Expression):
-    """The articles' stored ``search_vector`` column (PostgreSQL), named through the
-    query's alias for the table, so that it stays right inside subqueries too."""
-
-    def __init__(self, alias: str | None = None) -> None:
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(output_field=SearchVectorField())
-        self.alias = alias
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
-                           for_save=False):  # fmt: skip
-        resolved = self.copy()
-        resolved.alias = query.get_initial_alias()
-        return resolved
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def as_sql(self, compiler, connection_):
-        return f"{compiler.quote_name_unless_alias(self.alias)}.search_vector", []
-
-
 def matching_articles(text: str):
     """A condition that an article's title or text holds every word of ``text`` (None:
     no words); on the article's own row on PostgreSQL, as ``matching`` is for claims."""
@@ -219,7 +212,7 @@ def matching_articles(text: str):
     if not words:
         return None
     if connection.vendor == "postgresql":
-        return _vector_matches(ArticleWords(), words)
+        return _vector_matches(StoredWords(), words)
     return Q(
         pk__in=RawSQL(
             f"SELECT rowid FROM {ARTICLE_FTS_TABLE} WHERE {ARTICLE_FTS_TABLE} MATCH %s",
@@ -265,9 +258,13 @@ def _similar_lexical(text: str, within: list[int] | None, limit: int) -> list[Ra
     else:
         found = _candidates_sqlite(words, within, fetch)
     question = concepts(text)
+    weights = _concept_weights(text) if connection.vendor == "postgresql" else {}
     best = max((rank for *_, rank in found), default=0.0) or 1.0
     ranked = [
-        Ranked(pk, round(COVERAGE * coverage(question, wording) + DB_RANK * rank / best, 6))
+        Ranked(
+            pk,
+            round(COVERAGE * coverage(question, wording, weights) + DB_RANK * rank / best, 6),
+        )
         for pk, wording, rank in found
     ]
     ranked.sort(key=lambda r: (-r.score, r.id))
@@ -315,11 +312,37 @@ def concepts(text: str) -> set[str]:
     return found
 
 
-def coverage(question: set[str], wording: str) -> float:
-    """The share of the question's meanings that the claim's wording holds."""
+def coverage(question: set[str], wording: str, weights: dict[str, float] | None = None) -> float:
+    """The share of the question's meanings that the claim's wording holds, each meaning
+    counted by its weight (how rare its word is; 1 when unknown)."""
     if not question:
         return 0.0
-    return len(question & concepts(wording)) / len(question)
+    weights = weights or {}
+    held = question & concepts(wording)
+    total = sum(weights.get(c, 1.0) for c in question)
+    return sum(weights.get(c, 1.0) for c in held) / total
+
+
+def _concept_weights(text: str) -> dict[str, float]:
+    """PostgreSQL: each meaning of the question weighed by how rare its word's stem is
+    among claims (the planner's statistics); empty before ANALYZE."""
+    rows, shares, floor = _statistics()
+    if not shares:
+        return {}
+    words = terms(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) AS w",
+            [words],
+        )
+        stems = dict(cursor.fetchall())
+    weights: dict[str, float] = {}
+    for word in words:
+        lexemes = stems.get(word) or []
+        weight = max((_idf(rows, shares.get(lex, floor)) for lex in lexemes), default=1.0)
+        for concept in concepts(word):
+            weights[concept] = max(weights.get(concept, 0.0), weight)
+    return weights
 
 
 def _candidates_sqlite(
@@ -345,23 +368,121 @@ def _candidates_sqlite(
 def _candidates_postgresql(
     text: str, words: list[str], within: list[int] | None, fetch: int
 ) -> list[tuple[int, str, float]]:
-    # Any shared stem finds a claim (an OR query: the GIN index), and so does a near
-    # spelling (trigrams); the rank mixes the two.
-    sql = (
-        "SELECT id, " + CLAIM_WORDING + ", (ts_rank_cd(" + CLAIM_VECTOR + ", q, 32) "
-        "+ word_similarity(%s, " + CLAIM_WORDING + ")) AS score "
-        "FROM annotations_claim, websearch_to_tsquery('english', %s) AS q "
-        "WHERE (" + CLAIM_VECTOR + " @@ q OR %s <%% " + CLAIM_WORDING + ")"
+    # The question's stems, but for those most claims hold (the planner's own statistics
+    # of the index: pg_stats' most common elements): any rarer one finds a candidate
+    # through the GIN index, and only candidates are ranked, so a question costs the
+    # same at a hundred thousand claims as at a thousand. Near spellings (trigrams) then
+    # add to the rank of what was found.
+    lexemes = _rarer_lexemes(text, words)
+    if not lexemes:
+        return []
+    quoted = ["'" + lex.replace("'", "''").replace("\\", "\\\\") + "'" for lex in lexemes]
+    # Each stem found counts by how rare it is (its inverse document frequency, from the
+    # planner's statistics): a shared "H20" says more than a shared "China".
+    rows, shares, floor = _statistics()
+    weights = [_idf(rows, shares.get(lex, floor)) for lex in lexemes]
+    found = " + ".join(
+        f"(CASE WHEN {VECTOR_COLUMN} @@ %s::tsquery THEN %s ELSE 0 END)" for _ in quoted
     )
-    params: list = [text, " or ".join(words), text]
+    # The best few hundred by that weight, then near spellings among them.
+    inner = (
+        f"SELECT id, claim, exact, ({found}) AS rank "
+        "FROM annotations_claim, to_tsquery('simple', %s) AS q "
+        f"WHERE {VECTOR_COLUMN} @@ q"
+    )
+    params: list = [p for pair in zip(quoted, weights, strict=True) for p in pair]
+    params.append(" | ".join(quoted))
     if within is not None:
-        sql += " AND id = ANY(%s)"
+        inner += " AND id = ANY(%s)"
         params.append(list(within))
-    sql += " ORDER BY score DESC, id LIMIT %s"
-    params.append(fetch)
+    inner += " ORDER BY rank DESC, id LIMIT %s"
+    params.append(fetch * RANKED_PER_FETCHED)
+    best = sum(weights) or 1.0
+    sql = (
+        f"SELECT id, claim || ' ' || exact, rank / %s + word_similarity(%s, "
+        "claim || ' ' || exact) AS score "
+        f"FROM ({inner}) AS c ORDER BY score DESC, id LIMIT %s"
+    )
+    params = [best, text, *params, fetch]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(pk, wording, float(score)) for pk, wording, score in cursor.fetchall()]
+
+
+# How many claims a question may read to rank them: the stems that hold the most claims
+# are left out (most common first) until the rest hold at most about this many.
+CANDIDATE_BUDGET = 10_000
+ALWAYS_ASKED = 3
+RANKED_PER_FETCHED = 5
+STATISTICS_FOR = 300  # seconds: the planner's statistics move slowly
+
+
+def _rarer_lexemes(text: str, words: list[str]) -> list[str]:
+    """The English stems to look for: the question's own, rarest first, then its stand-ins
+    (``thesaurus``), as long as they hold at most about ``CANDIDATE_BUDGET`` claims in
+    all (by the planner's statistics of the search column, once ANALYZE has run); the
+    question's three rarest are always asked. Common words still count in the ranking."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unnest(tsvector_to_array(to_tsvector('english', %s))), 0 "
+            "UNION SELECT unnest(tsvector_to_array(to_tsvector('english', %s))), 1",
+            [" ".join(terms(text)), " ".join(words)],
+        )
+        found = cursor.fetchall()
+    own = {lex for lex, stand_in in found if not stand_in}
+    rows, shares, floor = _statistics()
+    share = {lex: shares.get(lex, floor) for lex, _ in found}
+    ordered = sorted(share, key=lambda lex: (lex not in own, share[lex], lex))
+    kept: list[str] = []
+    reads = 0.0
+    for n, lex in enumerate(ordered):
+        reads += rows * share[lex]
+        if reads > CANDIDATE_BUDGET and n >= ALWAYS_ASKED:
+            break
+        kept.append(lex)
+    return kept
+
+
+def _idf(rows: float, share: float) -> float:
+    """How much finding a stem says: more for rarer ones (1 when nothing is known)."""
+    if rows <= 0 or share <= 0:
+        return 1.0
+    return max(0.1, math.log(1.0 / share))
+
+
+_STATISTICS: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
+_STATISTICS_AT = -STATISTICS_FOR
+
+
+def forget_statistics() -> None:
+    """Read the planner's statistics again at the next question (after an ANALYZE)."""
+    global _STATISTICS_AT
+    _STATISTICS_AT = -STATISTICS_FOR
+
+
+def _statistics() -> tuple[float, dict[str, float], float]:
+    """(claims, share of claims holding each most common stem, the share to assume for
+    any other stem), from pg_class and pg_stats; nothing known before ANALYZE."""
+    global _STATISTICS, _STATISTICS_AT
+    if time.monotonic() - _STATISTICS_AT < STATISTICS_FOR:
+        return _STATISTICS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.most_common_elems::text, s.most_common_elem_freqs "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+            "AND s.attname = %s WHERE c.relname = 'annotations_claim'",
+            [VECTOR_COLUMN],
+        )
+        row = cursor.fetchone()
+    rows, shares, floor = 0.0, {}, 0.0
+    if row and row[1] and row[2]:
+        elems = [e.strip().strip('"') for e in row[1].strip("{}").split(",") if e]
+        freqs = list(row[2])
+        shares = dict(zip(elems, freqs[: len(elems)], strict=False))
+        rows = max(float(row[0]), 0.0)
+        floor = min(shares.values(), default=0.0) / 2  # PostgreSQL's own guess for the rest
+    _STATISTICS, _STATISTICS_AT = (rows, shares, floor), time.monotonic()
+    return _STATISTICS
 
 
 # Installing the indexes -----------------------------------------------------------------------
@@ -384,7 +505,11 @@ SQLITE_TRIGGERS = {
 }
 POSTGRESQL_INDEXES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"CREATE INDEX IF NOT EXISTS claim_search_idx ON annotations_claim USING GIN ({CLAIM_VECTOR})",
+    # The weighted vector is kept in a generated column (the database's, not the
+    # model's): ranking candidates reads it instead of parsing every text again.
+    f"ALTER TABLE annotations_claim ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS {CLAIM_VECTOR} STORED",
+    f"CREATE INDEX IF NOT EXISTS claim_search_idx ON annotations_claim USING GIN ({VECTOR_COLUMN})",
     "CREATE INDEX IF NOT EXISTS claim_wording_trgm_idx ON annotations_claim "
     f"USING GIN ({CLAIM_WORDING} gin_trgm_ops)",
 ]
@@ -425,6 +550,7 @@ def uninstall(connection_) -> None:
         if connection_.vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS claim_search_idx")
             cursor.execute("DROP INDEX IF EXISTS claim_wording_trgm_idx")
+            cursor.execute(f"ALTER TABLE annotations_claim DROP COLUMN IF EXISTS {VECTOR_COLUMN}")
         elif connection_.vendor == "sqlite":
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
