@@ -31,10 +31,8 @@ def test_a_repeated_claim_is_suggested_attached_confirmed_and_highlighted(
     suggestion = page.locator(f"#checked-already-list li[data-claim='{checked.pk}']")
     suggestion.wait_for()
     assert "Nvidia took a $5.5 billion hit" in suggestion.inner_text()
-    assert (
-        suggestion.locator("a", has_text="Open the check")
-        .get_attribute("href")
-        .endswith(f"/checks/{checked.pk}/{checked.slug}/")
+    assert suggestion.locator("a", has_text="Open the check").get_attribute("href").endswith(
+        f"/checks/{checked.pk}/{checked.slug}/"
     )
     suggestion.locator("button", has_text="Attach here").click()
     page.locator(f"#claim-{checked.pk}").wait_for()
