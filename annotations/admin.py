@@ -21,7 +21,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import (
     Http404,
@@ -40,6 +40,14 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotations import access, appearances, claimants, claims, desk, desk_charts, jobs, workflow
+from annotations.admin_lists import (
+    ArticleChangeList,
+    AutocompleteFilter,
+    BoundedLists,
+    PublisherFilter,
+    ValidAutocompletes,
+    people_filter,
+)
 from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
 from annotations.forms import ArticleUploadForm, RationaleField
 from annotations.importers import (
@@ -253,12 +261,6 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-# One column per status, counted in the changelist's own query.
-CLAIM_COUNTS = {
-    f"claims_{status.value}": Count("claims", filter=Q(claims__status=status.value)) for status in S
-}
-
-
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -283,7 +285,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(BoundedLists, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -299,11 +301,13 @@ class ArticleAdmin(admin.ModelAdmin):
         AssignmentFilter,
         DueFilter,
         "priority",
-        "publisher",
+        ("publisher", PublisherFilter),
         "imported_at",
     ]
     search_fields = ["title", "body"]
-    date_hierarchy = "imported_at"
+    # Only orders an index serves (admin_lists.py); the claims are counted per page.
+    sortable_by = ["priority", "due_date"]
+    changelist_class = ArticleChangeList
     list_select_related = ["assignee"]
     readonly_fields = [
         "origin", "content_hash", "imported_at", "imported_by", "raw_text",
@@ -333,7 +337,16 @@ class ArticleAdmin(admin.ModelAdmin):
     change_list_template = "admin/annotations/article/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**CLAIM_COUNTS)
+        return super().get_queryset(request).defer("body", "raw_text")
+
+    def get_search_results(self, request, queryset, search_term):
+        if request.path == reverse("admin:autocomplete"):
+            # Typing in the claim list's article filter: titles only (trigram-indexed).
+            term = search_term.strip()
+            return (queryset.filter(title__icontains=term) if term else queryset), False
+        # Title and text through the articles' full-text index, as /articles/ searches.
+        term = search_term.strip()
+        return (queryset.search(term) if term else queryset), False
 
     @admin.display(description="claims")
     def claim_counts(self, article: Article) -> str:
@@ -525,15 +538,6 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleListFilter(admin.RelatedOnlyFieldListFilter):
-    """The articles that have claims, by title, without loading their text."""
-
-    def field_choices(self, field, request, model_admin):
-        with_claims = model_admin.get_queryset(request).values_list("article_id", flat=True)
-        articles = Article.objects.filter(pk__in=with_claims).only("id", "title")
-        return [(article.pk, str(article)) for article in articles.order_by("title")]
-
-
 class NamedAutocomplete(AutocompleteSelect):
     """The admin's search-as-you-type select with a placeholder: select2's box takes its
     accessible name from what it shows, and an empty one would have none."""
@@ -561,6 +565,10 @@ class ClaimAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         claim = self.instance
         self.initial["rationale"] = rationale_source(claim.rationale_markdown, claim.rationale)
+        # Not in the fieldsets (change_form.html renders it), so not read from the
+        # instance by the admin's form factory: the version the page is loaded with.
+        if self.instance.pk is not None:
+            self.initial.setdefault("version", self.instance.version)
 
     def clean(self):
         cleaned = super().clean()
@@ -714,23 +722,26 @@ class TextChangedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = [
         "__str__", "quote_and_rationale", "status", "verdict", "article_title", "author",
         "assignee", "age", "anchor",
     ]  # fmt: skip
+    # The article is found by typing its title; authors are the people who may write
+    # claims, assignees the editors (admin_lists.py): no filter lists a whole table.
     list_filter = [
         WaitingForMeFilter,
         TextChangedFilter,
         "status",
         "anchor_state",
         "verdict",
-        ("article", ArticleListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("article", AutocompleteFilter),
+        ("author", people_filter("add_claim")),
+        ("assignee", people_filter("review_claim")),
         "approved_at",
     ]
+    sortable_by = ["age"]  # the queue by waiting time; the default is the newest change
     # The search box searches as ClaimQuerySet.search does everywhere (get_search_results).
     search_fields = ["claim", "exact", "rationale"]
     list_select_related = ["verdict", "article", "author", "assignee"]
@@ -763,11 +774,12 @@ class ClaimAdmin(admin.ModelAdmin):
                     "approved_at",
                     "retracted_at",
                     "retraction_reason",
-                    "version",
                 ]
             },
         ),
     ]
+    # The form's hidden version is rendered by change_form.html, outside the fieldsets:
+    # a fieldset would give it a label pointing at an input nobody sees.
     readonly_fields = [
         "article",
         "quote_in_context",
@@ -793,6 +805,11 @@ class ClaimAdmin(admin.ModelAdmin):
     change_form_template = "admin/annotations/claim/change_form.html"
 
     # -- reading
+
+    def changelist_view(self, request, extra_context=None):
+        # The article filter's search box brings the admin's autocomplete scripts.
+        media = self.media + AutocompleteFilter.media_for(Claim._meta.get_field("article"))
+        return super().changelist_view(request, {"media": media, **(extra_context or {})})
 
     def get_queryset(self, request):
         # Drafts stay private to their authors (and editors), as everywhere else.
@@ -1304,7 +1321,7 @@ class StepFilter(admin.SimpleListFilter):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
     """The audit trail, newest first, read-only for everyone."""
 
     list_display = ["at", "claim_text", "actor", "kind", "step", "note"]
@@ -1313,6 +1330,7 @@ class ClaimEventAdmin(admin.ModelAdmin):
     list_select_related = ["claim", "actor"]
     search_fields = ["comment"]
     ordering = ["-at", "-id"]
+    sortable_by = ["at"]
 
     @admin.display(description="claim", ordering="claim__claim")
     def claim_text(self, event: ClaimEvent) -> str:
@@ -1399,7 +1417,7 @@ class ClaimantMergeForm(MergeForm):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(admin.ModelAdmin):
+class AppearanceAdmin(BoundedLists, admin.ModelAdmin):
     """The queue of appearances waiting for a second editor: confirm them in bulk."""
 
     list_display = ["claim", "article", "quote", "state", "proposed_by", "created_at"]
@@ -1408,9 +1426,12 @@ class AppearanceAdmin(admin.ModelAdmin):
     search_fields = ["exact", "claim__claim"]
     actions = ["confirm"]
     ordering = ["-created_at", "-id"]
+    sortable_by = ["created_at"]  # the order an index serves (admin_lists.py)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
+        if access.is_editor(request.user):
+            return queryset  # editors see every claim: no test of each against all claims
         return queryset.filter(claim__in=Claim.objects.visible_to(request.user))
 
     @admin.display(description="quote")

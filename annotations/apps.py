@@ -14,6 +14,8 @@ def keep_search_index(sender, using="default", **kwargs) -> None:
     applied = MigrationRecorder(connection).applied_migrations()
     if ("annotations", "0004_claim_search") in applied:
         search.install(connection)
+    if ("annotations", "0012_article_search") in applied:
+        search.install_articles(connection)
 
 
 class AnnotationsConfig(AppConfig):

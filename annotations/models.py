@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -39,6 +40,19 @@ def publisher_from_url(url: str) -> str:
     except ValueError:  # e.g. an unclosed IPv6 bracket in a scraped line
         return ""
     return host.removeprefix("www.")[:200]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def search(self, text: str) -> ArticleQuerySet:
+        """Articles whose title or text hold every word of ``text`` (stemmed, case and
+        accents aside), through their full-text index (``search.py``); text with no
+        searchable word is looked for as it is."""
+        from annotations.search import matching_articles
+
+        condition = matching_articles(text)
+        if condition is None:
+            return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        return self.filter(condition)
 
 
 class Article(models.Model):
@@ -101,9 +115,25 @@ class Article(models.Model):
         null=True, blank=True, editable=False, help_text="When the text last changed after import."
     )
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-imported_at", "-id"]
-        indexes = [models.Index(fields=["queue_status", "assignee"])]
+        # One for each order a list shows articles in, alone and within a queue; the
+        # publisher's for the filters' choices (read one value at a time) and for the
+        # case-insensitive publisher filter. PostgreSQL adds trigrams on the title
+        # (migration 0009) for the desk's search-as-you-type.
+        indexes = [
+            models.Index(fields=["queue_status", "assignee"]),
+            models.Index(fields=["imported_at", "id"], name="article_imported_idx"),
+            models.Index(
+                fields=["queue_status", "imported_at", "id"], name="article_queue_imported_idx"
+            ),
+            models.Index(fields=["priority", "id"], name="article_priority_idx"),
+            models.Index(fields=["due_date", "id"], name="article_due_idx"),
+            models.Index(fields=["publisher"], name="article_publisher_idx"),
+            models.Index(Upper("publisher"), name="article_publisher_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -306,14 +336,14 @@ class ClaimQuerySet(models.QuerySet):
         """Claims whose wording, quote or rationale hold every word of ``text`` (stemmed,
         case and accents aside), through the full-text index (``search.py``). Text with
         no searchable word (punctuation, a lone stop word) is looked for as it is."""
-        from annotations.search import matching_ids
+        from annotations.search import matching
 
-        ids = matching_ids(text)
-        if ids is None:
+        condition = matching(text)
+        if condition is None:
             return self.filter(
                 Q(claim__icontains=text) | Q(exact__icontains=text) | Q(rationale__icontains=text)
             )
-        return self.filter(pk__in=ids)
+        return self.filter(condition)
 
 
 class AnchorState(models.TextChoices):
@@ -424,6 +454,23 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["updated_at", "id"], name="claim_sync_idx"),
             models.Index(fields=["status", "updated_at", "id"], name="claim_status_sync_idx"),
+            # The public list newest first, alone and by verdict; "approved in the past 7
+            # days" on the desk.
+            models.Index(
+                fields=["approved_at", "id"],
+                condition=Q(status="approved"),
+                name="claim_published_idx",
+            ),
+            models.Index(
+                fields=["verdict", "approved_at", "id"],
+                condition=Q(status="approved"),
+                name="claim_published_verdict_idx",
+            ),
+            # The queue by waiting time (the admin's "age"), alone and within a status.
+            models.Index(Coalesce("submitted_at", "created_at"), "id", name="claim_age_idx"),
+            models.Index(
+                "status", Coalesce("submitted_at", "created_at"), "id", name="claim_status_age_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -545,7 +592,12 @@ class Appearance(models.Model):
                 fields=["claim"], condition=Q(primary=True), name="appearance_one_primary"
             ),
         ]
-        indexes = [models.Index(fields=["article", "start", "end"], name="appearance_text_idx")]
+        indexes = [
+            models.Index(fields=["article", "start", "end"], name="appearance_text_idx"),
+            # The desk's queue newest first, alone and by state (issue 18).
+            models.Index(fields=["created_at", "id"], name="appearance_created_idx"),
+            models.Index(fields=["state", "created_at", "id"], name="appearance_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exact[:60]} ({self.article_id})"
@@ -639,6 +691,14 @@ class ClaimEvent(models.Model):
 
     class Meta:
         ordering = ["claim_id", "at", "id"]
+        # The history newest first within each of the desk's filters, so that a filter
+        # matching nothing answers from its index rather than by reading every event.
+        # PostgreSQL adds trigrams on the comment (migration 0009) for the search box.
+        indexes = [
+            models.Index(fields=["kind", "at", "id"], name="claimevent_kind_idx"),
+            models.Index(fields=["to_status", "at", "id"], name="claimevent_step_idx"),
+            models.Index(fields=["is_correction", "at", "id"], name="claimevent_correction_idx"),
+        ]
 
     def __str__(self) -> str:
         if self.kind == self.Kind.TRANSITION:

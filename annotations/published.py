@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,8 @@ from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations.bounded import distinct_values
+from annotations.listing import bad_page_link, keyset_list
 from annotations.models import (
     AnchorState,
     Appearance,
@@ -27,6 +28,7 @@ from annotations.models import (
     claimant_slug,
 )
 from annotations.publishing.claimreview import claimreview
+from annotations.publishing.keyset import InvalidCursor
 from annotations.publishing.paragraphs import classify_paragraph
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import verdict_scale
@@ -64,26 +66,36 @@ def check_list(request: HttpRequest) -> HttpResponse:
     verdict = request.GET.get("verdict", "")
     publisher = request.GET.get("publisher", "")
     query = request.GET.get("q", "").strip()
+    verdicts = list(Verdict.objects.all())
     if verdict:
-        checks = checks.filter(verdict__slug=verdict)
+        # By id, not by a join on the slug: PostgreSQL then knows how common this verdict
+        # is and walks the (verdict, approved_at) index, however rare it is.
+        chosen = [v.pk for v in verdicts if v.slug == verdict]
+        checks = checks.filter(verdict_id=chosen[0]) if chosen else checks.none()
     if publisher:
         checks = checks.from_publisher(publisher)
     if query:
         checks = checks.search(query)
-    page = Paginator(checks, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
-    publishers = (
-        Article.objects.filter(claims__status=Claim.Status.APPROVED)
-        .exclude(publisher="")
-        .values_list("publisher", flat=True)
-        .distinct()
-        .order_by("publisher")
+    try:
+        listed = keyset_list(
+            request,
+            checks,
+            fields=("approved_at", "id"),
+            size=CHECKS_PER_PAGE,
+            estimate=bool(query),
+        )
+    except InvalidCursor:
+        return bad_page_link(request, "checks/bad_request.html")
+    # Publishers with a published check, read from the publisher index one at a time.
+    publishers = distinct_values(
+        Article, "publisher", having=(Claim.objects.approved(), "article__publisher")
     )
     return render(
         request,
         "checks/list.html",
         {
-            "page": page,
-            "verdicts": Verdict.objects.all(),
+            "page": listed,
+            "verdicts": verdicts,
             "publishers": publishers,
             "verdict": verdict,
             "publisher": publisher,

@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
+from django.db.models.expressions import Expression, RawSQL
 
 TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*", re.UNICODE)  # 5.5, 1,000 and China's stay whole
 # Words too common to say anything about a claim (and websearch's operators).
@@ -133,6 +134,90 @@ def matching_ids(text: str) -> RawSQL | None:
     return RawSQL(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
         [_fts_phrase(words, " AND ")],
+    )
+
+
+class StoredWords(Expression):
+    """A table's stored ``search_vector`` column (PostgreSQL: the claims' generated one,
+    the articles' kept by a trigger), named through the query's alias for the table, so
+    that it stays right inside subqueries too."""
+
+    def __init__(self, alias: str | None = None) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):  # fmt: skip
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection_):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{VECTOR_COLUMN}", []
+
+
+def matching(text: str):
+    """A condition that a claim holds every word of ``text`` (None: no words), for lists
+    that keep their own order.
+
+    On PostgreSQL it tests the claim's own row (its stored words ``@@`` the question)
+    rather than asking for an id among all the matches (``matching_ids``): a list newest
+    first then walks its order's index and tests each row while the word is common
+    (twenty rows read for twenty shown), and starts from the GIN index when it is rare;
+    the id list would gather every match of a common word first. On SQLite, the FTS5
+    table's ids.
+    """
+    words = terms(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return _vector_matches(StoredWords(), words)
+    return Q(pk__in=matching_ids(text))
+
+
+def _vector_matches(vector, words: list[str]):
+    from django.contrib.postgres.search import SearchQuery, SearchVectorExact
+
+    query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+    return SearchVectorExact(vector, query)
+
+
+# Articles: their title and text, for the article lists' search boxes, made by migration
+# 0010. On PostgreSQL the words are kept in a column of their own (``search_vector``,
+# set by a trigger from the title and text) under a GIN index: an article's text is
+# long, and a list walking its own order for a common word tests each row's stored words
+# instead of reading four kilobytes of text again (a millisecond a row). A trigger
+# rather than a generated column, so that a later migration may still change the title's
+# or the text's type. On SQLite, FTS5.
+ARTICLE_FTS_TABLE = "annotations_article_fts"
+ARTICLE_INDEX = "article_search_idx"
+ARTICLE_VECTOR = (
+    "setweight(to_tsvector('english', coalesce({row}title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce({row}body, '')), 'B')"
+)
+ARTICLE_TRIGGER = "annotations_article_search_vector"
+
+
+def matching_articles(text: str):
+    """A condition that an article's title or text holds every word of ``text`` (None:
+    no words); on the article's own row on PostgreSQL, as ``matching`` is for claims."""
+    words = terms(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        return _vector_matches(StoredWords(), words)
+    return Q(
+        pk__in=RawSQL(
+            f"SELECT rowid FROM {ARTICLE_FTS_TABLE} WHERE {ARTICLE_FTS_TABLE} MATCH %s",
+            [_fts_phrase(words, " AND ")],
+        )
     )
 
 
@@ -470,3 +555,83 @@ def uninstall(connection_) -> None:
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+ARTICLE_TRIGGERS = {
+    f"{ARTICLE_FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_ai
+        AFTER INSERT ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}(rowid, title, body)
+        VALUES (new.id, new.title, new.body); END""",
+    f"{ARTICLE_FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_ad
+        AFTER DELETE ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}({ARTICLE_FTS_TABLE}, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body); END""",
+    f"{ARTICLE_FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS_TABLE}_au
+        AFTER UPDATE OF title, body ON annotations_article BEGIN
+        INSERT INTO {ARTICLE_FTS_TABLE}({ARTICLE_FTS_TABLE}, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO {ARTICLE_FTS_TABLE}(rowid, title, body)
+        VALUES (new.id, new.title, new.body); END""",
+}
+
+
+def install_articles(connection_) -> None:
+    """The articles' index (idempotent), as ``install`` makes the claims'."""
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            _install_article_vector(cursor)
+            return
+        if connection_.vendor != "sqlite":
+            return
+        table = ARTICLE_FTS_TABLE
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            "title, body, content='annotations_article', content_rowid='id', "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(ARTICLE_TRIGGERS),
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if present != set(ARTICLE_TRIGGERS):
+            for statement in ARTICLE_TRIGGERS.values():
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+
+def _install_article_vector(cursor) -> None:
+    cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = %s", [ARTICLE_TRIGGER])
+    if cursor.fetchone() is None:
+        cursor.execute(
+            "ALTER TABLE annotations_article ADD COLUMN IF NOT EXISTS search_vector tsvector"
+        )
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {ARTICLE_TRIGGER}() RETURNS trigger AS $$ BEGIN "
+            f"NEW.search_vector := {ARTICLE_VECTOR.format(row='NEW.')}; RETURN NEW; "
+            "END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER {ARTICLE_TRIGGER} BEFORE INSERT OR UPDATE OF title, body "
+            f"ON annotations_article FOR EACH ROW EXECUTE FUNCTION {ARTICLE_TRIGGER}()"
+        )
+        cursor.execute(
+            f"UPDATE annotations_article SET search_vector = {ARTICLE_VECTOR.format(row='')}"
+        )
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {ARTICLE_INDEX} ON annotations_article "
+        "USING GIN (search_vector)"
+    )
+
+
+def uninstall_articles(connection_) -> None:
+    with connection_.cursor() as cursor:
+        if connection_.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {ARTICLE_INDEX}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {ARTICLE_TRIGGER} ON annotations_article")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {ARTICLE_TRIGGER}()")
+            cursor.execute("ALTER TABLE annotations_article DROP COLUMN IF EXISTS search_vector")
+        elif connection_.vendor == "sqlite":
+            for name in ARTICLE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {ARTICLE_FTS_TABLE}")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from annotations import access, desk, notifications, workflow
 from annotations.forms import NotificationSettingsForm
+from annotations.listing import bad_page_link, keyset_list
 from annotations.models import Article, Claim, Notification, Source, Verdict
+from annotations.publishing.keyset import InvalidCursor
 from annotations.publishing.paragraphs import laid_out
 from annotations.publishing.workspace import lean_claims
 from annotations.sanitize import ALLOWED_TAGS
@@ -119,9 +121,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .order_by("-imported_at", "-id")
     )
     if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "annotations/article_list.html", {"page": page, "query": query})
+        articles = articles.search(query)
+    try:
+        listed = keyset_list(
+            request,
+            articles,
+            fields=("imported_at", "id"),
+            size=ARTICLES_PER_PAGE,
+            estimate=bool(query),
+        )
+    except InvalidCursor:
+        return bad_page_link(request)
+    return render(request, "annotations/article_list.html", {"page": listed, "query": query})
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""``make bench``: every benchmark of issue 8, then bench/results.md and bench/export.png.
+"""``make bench``: every benchmark of issues 8 and 18, then bench/results.md and bench/export.png.
 
     .venv/bin/python bench/run.py            # everything, the published sizes (~20 min)
     .venv/bin/python bench/run.py --quick    # small sizes and short runs, to try the harness
@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import datasets, import_bench, load_bench  # noqa: E402
+from bench import datasets, import_bench, load_bench, scale  # noqa: E402
 from bench.common import (  # noqa: E402
     BENCH,
     DATA,
@@ -44,7 +44,7 @@ from bench.common import (  # noqa: E402
 )
 from bench.memory_bench import export_peak_rss  # noqa: E402
 
-BENCHMARKS = ["export", "memory", "queries", "workspace", "import", "load"]
+BENCHMARKS = ["export", "memory", "queries", "workspace", "import", "load", "scale"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    sections: list[str] = field(default_factory=list)  # tables of their own (scale)
 
     def add(self, figure: str, value: str, target: str = "", ok: bool | None = None) -> None:
         self.rows.append(Row(figure, value, target, ok))
@@ -324,6 +325,24 @@ def bench_load(report: Report, sizes: Sizes, dbs: dict[str, Path]) -> None:
     )
 
 
+def bench_scale(report: Report, sizes: Sizes, dbs: dict[str, Path]) -> None:
+    say("\n== 7. Flat at 100× the data: every paged page at both sizes (PostgreSQL)")
+    done = scale.run(quick=sizes is QUICK)
+    labels = [size.label for size in done["sizes"]]
+    verdicts = {name: scale.verdict(row, labels) for name, row in done["results"].items()}
+    flat = sum(ok for _, _, ok in verdicts.values())
+    worst = max(verdicts.items(), key=lambda item: item[1][0])
+    report.data["scale"] = done["results"]
+    report.add(
+        f"Paged pages, {labels[0]} against {labels[1]} claims ({len(verdicts)} pages, table below)",
+        f"{flat} of {len(verdicts)} within {scale.MAX_GROWTH}×; the most growth "
+        f"{worst[1][0]:.2f}× ({worst[0]})",
+        f"all ≤ {scale.MAX_GROWTH}×, HTML ≤ {scale.MAX_BYTES_GROWTH}×",
+        flat == len(verdicts),
+    )
+    report.sections.append(scale.table(done["results"], done["sizes"], done["meta"]))
+
+
 RUNNERS = {
     "export": bench_export,
     "memory": bench_memory,
@@ -331,6 +350,7 @@ RUNNERS = {
     "workspace": bench_workspace,
     "import": bench_import,
     "load": bench_load,
+    "scale": bench_scale,
 }
 
 
@@ -470,6 +490,8 @@ def markdown(
         lines += [f"- {error}" for error in report.errors]
     if report.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in report.notes]
+    for section in report.sections:
+        lines += ["", section]
     lines += ["", "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in info.items()]
     lines += [
@@ -520,7 +542,7 @@ def main() -> int:
         dbs[sizes.big_article.name] = datasets.sqlite_dataset(sizes.big_article, fresh=args.fresh)
 
     # The big article first: its query count joins the workspace-page counts.
-    order = ["export", "memory", "workspace", "queries", "import", "load"]
+    order = ["export", "memory", "workspace", "queries", "import", "load", "scale"]
     for name in [n for n in order if n in only]:
         step = time.monotonic()
         try:

@@ -535,6 +535,35 @@ def test_articles_are_paged_by_id_with_their_approved_claims(api, seed_articles,
     assert api.get(f"{ARTICLES}{b.pk}/").status_code == 404
 
 
+def test_a_moment_with_an_offset_postgresql_would_refuse_is_read_in_utc(api, approved):
+    """Python reads offsets up to ±23:59, PostgreSQL stores up to ±15:59: a fuzzed
+    ``approved_after=5075-10-13T07:30:13-18:20`` was a server error there."""
+    assert api.get(CLAIMS, {"approved_after": "5075-10-13T07:30:13-18:20"}).status_code == 200
+    assert ids(api.get(CLAIMS, {"approved_after": "2000-01-01T00:00:00-18:20"})) == [approved.pk]
+    refused = api.get(CLAIMS, {"approved_before": "9999-12-31T23:00:00-18:00"})
+    assert refused.status_code == 400 and "approved_before" in refused.json()
+
+
+def test_articles_leave_their_text_out_unless_asked_for_it(api, article, reviewer, editor):
+    factories.approved(article, reviewer, editor)
+    lean = api.get(ARTICLES)
+    (listed,) = lean.json()["results"]
+    assert "body" not in listed and "body" not in api.get(f"{ARTICLES}{article.pk}/").json()
+    assert article.body[:200] not in lean.content.decode()
+    full = api.get(ARTICLES, {"expand": "body"})
+    assert full.json()["results"][0]["body"] == article.body
+    assert full["ETag"] != lean["ETag"]
+    detail = api.get(f"{ARTICLES}{article.pk}/", {"expand": "body"}).json()
+    assert detail["body"] == article.body
+    assert list(detail)[-2:] == ["body", "claims"]
+    for url in (ARTICLES, f"{ARTICLES}{article.pk}/"):
+        refused = api.get(url, {"expand": "sources"})
+        assert refused.status_code == 400
+        assert refused.json()["expand"] == [
+            "Expand body (the only part an article adds), not 'sources'."
+        ]
+
+
 def test_an_article_whose_claims_were_all_withdrawn_is_listed_with_none(
     api, article, reviewer, editor
 ):

@@ -27,6 +27,27 @@ def test_the_generator_makes_approved_claims_anchored_to_their_text(capsys):
         assert claim.exact.strip() == claim.exact
         # Rationales as the workspace writes them: Markdown, and that rendered.
         assert claim.rationale == render_markdown(claim.rationale_markdown) != ""
+        (appearance,) = claim.appearances.all()
+        assert appearance.primary and (appearance.start, appearance.end) == (claim.start, claim.end)
+
+
+def test_the_generator_leaves_a_share_in_review_and_in_draft_with_their_history():
+    generate(articles=4, claims=400, sources=1, article_chars=1500, seed=5, submitted=0.2,
+             drafts=0.05)  # fmt: skip
+    counts = {s: Claim.objects.filter(status=s).count() for s in ("approved", "submitted", "draft")}
+    assert sum(counts.values()) == 400
+    assert 50 <= counts["submitted"] <= 110 and 5 <= counts["draft"] <= 40
+    assert not Claim.objects.filter(status="draft", submitted_at__isnull=False).exists()
+    assert not Claim.objects.filter(status="submitted", approved_at__isnull=False).exists()
+    assert ClaimEvent.objects.count() == counts["submitted"] + 2 * counts["approved"]
+    assert not ClaimEvent.objects.filter(claim__status="submitted", to_status="approved").exists()
+
+
+def test_the_generator_refuses_shares_that_add_up_to_more_than_everything():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="together ≤ 1"):
+        generate(articles=1, claims=1, submitted=0.7, drafts=0.5)
 
 
 def test_the_generated_text_depends_only_on_the_seed():

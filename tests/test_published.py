@@ -158,15 +158,13 @@ def test_the_list_shows_newest_first_and_filters(client, seed_articles, reviewer
     )
     factories.submitted(seed_articles["002"], reviewer, "Chinese regulators")
     page = client.get("/checks/").context["page"]
-    assert [c.pk for c in page.object_list] == [second.pk, first.pk]
-    assert [c.pk for c in client.get("/checks/", {"verdict": "true"}).context["page"]] == [
+    assert [c.pk for c in page.rows] == [second.pk, first.pk]
+    assert [c.pk for c in client.get("/checks/", {"verdict": "true"}).context["page"].rows] == [
         second.pk
     ]
-    assert [
-        c.pk
-        for c in client.get("/checks/", {"publisher": "toutiao.com", "q": "Taiwan"}).context["page"]
-    ] == [second.pk]
-    assert list(client.get("/checks/", {"q": "no such words"}).context["page"]) == []
+    found = client.get("/checks/", {"publisher": "toutiao.com", "q": "Taiwan"}).context["page"]
+    assert [c.pk for c in found.rows] == [second.pk]
+    assert list(client.get("/checks/", {"q": "no such words"}).context["page"].rows) == []
 
 
 def test_the_article_page_highlights_overlapping_checks_linking_to_each(

@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 from annotations.api.authentication import TokenAuthentication
 from annotations.api.conditional import conditional, latest, make_etag
 from annotations.api.filters import (
+    ArticleExpandSerializer,
     ArticleListQuerySerializer,
     ClaimFilterSerializer,
     ClaimListQuerySerializer,
@@ -66,6 +67,7 @@ from annotations.publishing.keyset import (
 )
 from annotations.publishing.query import (
     ExportQuery,
+    article_claim_rows,
     export_articles,
     export_claims,
     watched_claims,
@@ -412,10 +414,11 @@ def article_items(
 ) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """The published-once claims of these articles in text order, built and grouped by
     article (approved ones only), and their rows (validators read tombstones too)."""
+    ids = [a["id"] for a in articles]
     rows = list(
-        claim_rows(
-            Claim.objects.published_once().filter(article_id__in=[a["id"] for a in articles])
-        ).order_by("article_id", "start", "end", "id")
+        article_claim_rows(Claim.objects.published_once(), ids).order_by(
+            "article_id", "start", "end", "id"
+        )
     )
     live = [row for row in rows if not is_tombstone_row(row)]
     grouped: dict[int, list] = defaultdict(list)
@@ -427,6 +430,11 @@ def article_items(
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "source_url", "publisher", "byline", "published_at", "updated_at",
 )  # fmt: skip
+
+
+def article_columns(params: dict[str, Any]) -> tuple[str, ...]:
+    """The columns an article answer reads: its text only with ``?expand=body``."""
+    return ARTICLE_COLUMNS + (("body",) if "body" in params.get("expand", ()) else ())
 
 
 def article_json(
@@ -442,6 +450,7 @@ def article_json(
         "publisher": article["publisher"],
         "byline": article["byline"],
         "published_at": builder.when(article["published_at"]),
+        **({"body": article["body"]} if "body" in article else {}),
         "claims": [{k: v for k, v in item.items() if k != "article"} for item in claims],
     }
 
@@ -478,7 +487,7 @@ class ArticleListView(ExportView):
         cursor = request_cursor(params.get("cursor"), (int,))
         articles_qs = export_articles(params.get("publisher"))
         around = page(
-            articles_qs.values(*ARTICLE_COLUMNS), cursor, params["page_size"], ARTICLE_KEY
+            articles_qs.values(*article_columns(params)), cursor, params["page_size"], ARTICLE_KEY
         )
         articles = around.rows
         builder = ClaimBuilder(context["scale_bounds"], links)
@@ -521,12 +530,13 @@ class ArticleDetailView(ExportView):
 
     @extend_schema(
         operation_id="export_articles_retrieve",
-        parameters=[FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
+        parameters=[ArticleExpandSerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses=export_responses(ExportArticleSerializer, detail=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         fmt, links, context = self.reading(request)
-        article = export_articles().filter(pk=pk).values(*ARTICLE_COLUMNS).first()
+        params = validated(ArticleExpandSerializer, request, context)
+        article = export_articles().filter(pk=pk).values(*article_columns(params)).first()
         if article is None:
             raise Http404("This article has no published fact-checks.")
         cursor = request_cursor(request.query_params.get("cursor"), (int,))

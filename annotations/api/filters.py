@@ -98,7 +98,29 @@ class ClaimListQuerySerializer(ClaimFilterSerializer, PageQuerySerializer):
     pass
 
 
-class ArticleListQuerySerializer(PageQuerySerializer):
+ARTICLE_EXPANDABLE = ("body",)
+
+
+class ArticleExpandSerializer(serializers.Serializer):
+    """What an article answer adds on request: its text is left out unless asked for."""
+
+    expand = serializers.CharField(
+        required=False,
+        help_text="body: add each article's cleaned text (what quote offsets index). "
+        "Left out by default: a page of 100 articles would carry 100 bodies.",
+    )
+
+    def validate_expand(self, value: str) -> list[str]:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts or any(part not in ARTICLE_EXPANDABLE for part in parts):
+            raise serializers.ValidationError(
+                f"Expand {', '.join(ARTICLE_EXPANDABLE)} (the only part an article adds), "
+                f"not {value!r}."
+            )
+        return parts
+
+
+class ArticleListQuerySerializer(ArticleExpandSerializer, PageQuerySerializer):
     publisher = serializers.CharField(
         required=False,
         max_length=200,

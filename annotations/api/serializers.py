@@ -274,6 +274,10 @@ class ExportArticleSerializer(serializers.ModelSerializer):
 
     uri = serializers.URLField(help_text="The article's public page.")
     url = serializers.URLField(help_text="The original page, else the article's public page.")
+    body = serializers.CharField(
+        required=False,
+        help_text="The cleaned text quote offsets index (code points): only with ?expand=body.",
+    )
     claims = ArticleClaimSerializer(many=True)
 
     class Meta:
@@ -287,6 +291,7 @@ class ExportArticleSerializer(serializers.ModelSerializer):
             "publisher",
             "byline",
             "published_at",
+            "body",
             "claims",
         ]
 

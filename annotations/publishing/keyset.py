@@ -114,14 +114,27 @@ class Page:
     prev: Cursor | None
 
 
-def page(queryset: QuerySet, cursor: Cursor | None, size: int, fields: tuple[str, ...]) -> Page:
-    """One page of ``size`` rows in ``fields`` order, with the cursors around it."""
+def page(
+    queryset: QuerySet,
+    cursor: Cursor | None,
+    size: int,
+    fields: tuple[str, ...],
+    *,
+    descending: bool = False,
+) -> Page:
+    """One page of ``size`` rows in ``fields`` order (newest first with ``descending``),
+    with the cursors around it. "After" and "before" follow the list's own order."""
     ascending = list(fields)
-    descending = [f"-{name}" for name in fields]
+    reverse = [f"-{name}" for name in fields]
+    forward, backward = (reverse, ascending) if descending else (ascending, reverse)
     direction = cursor.direction if cursor else FIRST
     if direction in (FIRST, AFTER):
-        chosen = queryset if direction == FIRST else beyond(queryset, fields, cursor.key)
-        rows = list(chosen.order_by(*ascending)[: size + 1])
+        chosen = (
+            queryset
+            if direction == FIRST
+            else beyond(queryset, fields, cursor.key, before=descending)
+        )
+        rows = list(chosen.order_by(*forward)[: size + 1])
         more, rows = len(rows) > size, rows[:size]
         next_cursor = Cursor(AFTER, key_of(rows[-1], fields)) if more else None
         if direction == FIRST:
@@ -129,8 +142,12 @@ def page(queryset: QuerySet, cursor: Cursor | None, size: int, fields: tuple[str
         else:
             prev_cursor = Cursor(BEFORE, key_of(rows[0], fields)) if rows else LAST_PAGE
         return Page(rows, next_cursor, prev_cursor)
-    chosen = queryset if direction == LAST else beyond(queryset, fields, cursor.key, before=True)
-    rows = list(chosen.order_by(*descending)[: size + 1])
+    chosen = (
+        queryset
+        if direction == LAST
+        else beyond(queryset, fields, cursor.key, before=not descending)
+    )
+    rows = list(chosen.order_by(*backward)[: size + 1])
     more, rows = len(rows) > size, rows[:size][::-1]
     prev_cursor = Cursor(BEFORE, key_of(rows[0], fields)) if more else None
     if direction == LAST:

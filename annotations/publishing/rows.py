@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from annotations.models import AnchorState, Appearance, Claim, ClaimEvent, Source
+from annotations.models import AnchorState, Appearance, Article, Claim, ClaimEvent, Source
 from annotations.publishing.dates import iso
 from annotations.publishing.people import person_of
 from annotations.publishing.scale import Bounds
@@ -153,6 +155,7 @@ class ClaimBuilder:
             )
         appearance_rows = (
             Appearance.objects.filter(claim_id__in=ids)
+            .filter(their_articles(ids))
             .order_by("-primary", "id")
             .values(
                 "claim_id", "id", "start", "end", "exact", "prefix", "suffix", "state",
@@ -279,3 +282,16 @@ class ClaimBuilder:
 def is_tombstone(item: dict[str, Any]) -> bool:
     """Whether a built item is a tombstone (it has a status; a claim has none)."""
     return "status" in item and "claim" not in item
+
+
+def their_articles(claim_ids: list[int]) -> RawSQL:
+    """The joined article, restricted to those the claims appear in (one more index probe):
+    PostgreSQL does not carry ``claim_id IN (…)`` across the join, and would read every
+    article into a hash to join a page's few hundred appearances to theirs."""
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(claim_ids))
+    sql = (
+        f"{quote(Article._meta.db_table)}.{quote('id')} IN (SELECT {quote('article_id')} "  # noqa: S608
+        f"FROM {quote(Appearance._meta.db_table)} WHERE {quote('claim_id')} IN ({marks}))"
+    )
+    return RawSQL(sql, tuple(claim_ids), output_field=BooleanField())  # noqa: S611 - ids bound

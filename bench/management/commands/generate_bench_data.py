@@ -1,4 +1,8 @@
-"""Fill a database with articles and approved claims for benchmarks (deterministic)."""
+"""Fill a database with articles and claims for benchmarks (deterministic).
+
+Claims are approved unless ``--submitted`` and ``--drafts`` ask for a share of them in
+review and in draft, as a working desk has (the scale benchmark's queues and filters).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations.models import Article, Claim, ClaimEvent, Source, Verdict
+from annotations.models import Appearance, Article, Claim, ClaimEvent, Source, Verdict
 from annotations.spans import make_quote
 
 WORDS = [
@@ -65,6 +69,8 @@ WORDS = [
     "patent",
     "standard",
 ]
+# How many of the two transitions (submit, approve) each status has behind it.
+STEPS_TO = {Claim.Status.DRAFT: 0, Claim.Status.SUBMITTED: 1, Claim.Status.APPROVED: 2}
 NAMES = ["Nvidia", "Huawei", "TSMC", "ASML", "Cambricon", "ByteDance", "Alibaba", "DeepSeek"]
 
 
@@ -86,7 +92,7 @@ def article_text(rng: random.Random, target_chars: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Generate N articles and M approved claims with sources and events (deterministic)."
+    help = "Generate N articles and M claims with sources and events (deterministic)."
 
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=200)
@@ -95,8 +101,16 @@ class Command(BaseCommand):
         parser.add_argument("--article-chars", type=int, default=4000)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument(
+            "--submitted", type=float, default=0.0, help="Share of claims waiting for review."
+        )
+        parser.add_argument("--drafts", type=float, default=0.0, help="Share of claims in draft.")
 
-    def handle(self, *args, articles, claims, sources, article_chars, seed, batch, **options):
+    def handle(self, *args, articles, claims, sources, article_chars, seed, batch, submitted,
+               drafts, **options):  # fmt: skip
+        if submitted < 0 or drafts < 0 or submitted + drafts > 1:
+            raise CommandError("--submitted and --drafts are shares: each ≥ 0, together ≤ 1.")
+        self.shares = (submitted, drafts)
         rng = random.Random(seed)
         reviewer, _ = User.objects.get_or_create(username="bench-reviewer")
         editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
@@ -150,6 +164,8 @@ class Command(BaseCommand):
             except Exception:  # noqa: BLE001 - a span of white space: take the first words
                 quote = make_quote(body, 0, 20)
             at = start_at + timedelta(seconds=(offset + n) * 2)
+            status = self._status(rng)
+            approved = status == Claim.Status.APPROVED
             rows.append(
                 Claim(
                     article=article, start=quote.start, end=quote.end, exact=quote.exact,
@@ -160,13 +176,23 @@ class Command(BaseCommand):
                     # paragraph (richtext.render_markdown), written here without the parser.
                     rationale_markdown=(why := " ".join(sentence(rng) for _ in range(3))),
                     rationale=f"<p>{why}</p>",
-                    author=reviewer, status=Claim.Status.APPROVED, version=3,
-                    created_at=at, updated_at=at, submitted_at=at,
-                    approved_by=editor, approved_at=at,
+                    author=reviewer, status=status, version=3 if approved else 2,
+                    created_at=at, updated_at=at,
+                    submitted_at=None if status == Claim.Status.DRAFT else at,
+                    approved_by=editor if approved else None, approved_at=at if approved else None,
                 )
             )  # fmt: skip
         with transaction.atomic():
             claims = Claim.objects.bulk_create(rows)
+            # Each claim's own span is its primary appearance, as appearances.py makes it.
+            Appearance.objects.bulk_create(
+                Appearance(
+                    claim=claim, article_id=claim.article_id, start=claim.start, end=claim.end,
+                    exact=claim.exact, prefix=claim.prefix, suffix=claim.suffix, primary=True,
+                    created_at=claim.created_at,
+                )
+                for claim in claims
+            )  # fmt: skip
             Source.objects.bulk_create(
                 Source(
                     claim=claim, order=k, url=f"https://source.example.org/{claim.pk}/{k}",
@@ -177,10 +203,21 @@ class Command(BaseCommand):
                 for claim in claims
                 for k in range(per_claim)
             )  # fmt: skip
+            steps = [(reviewer, "draft", "submitted"), (editor, "submitted", "approved")]
             ClaimEvent.objects.bulk_create(
                 ClaimEvent(claim=claim, actor=actor, kind=ClaimEvent.Kind.TRANSITION,
                            from_status=old, to_status=new, at=claim.created_at)
                 for claim in claims
-                for actor, old, new in [(reviewer, "draft", "submitted"),
-                                        (editor, "submitted", "approved")]
+                for actor, old, new in steps[: STEPS_TO[claim.status]]
             )  # fmt: skip
+
+    def _status(self, rng) -> str:
+        submitted, drafts = self.shares
+        if not (submitted or drafts):
+            return Claim.Status.APPROVED  # no draw: the approved-only datasets stay as they were
+        draw = rng.random()
+        if draw < drafts:
+            return Claim.Status.DRAFT
+        if draw < drafts + submitted:
+            return Claim.Status.SUBMITTED
+        return Claim.Status.APPROVED
