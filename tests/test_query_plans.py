@@ -72,7 +72,7 @@ def fill() -> dict:
     rare = Verdict.objects.get(slug="unproven")
     claims = []
     for i in range(CLAIMS):
-        at = now - timedelta(minutes=3 * i)
+        at = now - timedelta(hours=3 * i)  # a desk with years of work behind it
         draw = rng.random()
         status = "draft" if draw < 0.05 else "submitted" if draw < 0.25 else "approved"
         claims.append(
@@ -216,10 +216,10 @@ PAGES = [
         "/admin/annotations/claim/?waiting=review",
         ("claim_status_sync_idx", "claim_sync_idx"),
     ),
-    ("editor", "/admin/annotations/claim/?o=7", "claim_age_idx"),
+    ("editor", "/admin/annotations/claim/?o=8", "claim_age_idx"),
     (
         "editor",
-        "/admin/annotations/claim/?o=-7&status__exact=submitted",
+        "/admin/annotations/claim/?o=-8&status__exact=submitted",
         ("claim_status_age_idx", "claim_age_idx"),
     ),
     ("editor", "/admin/annotations/claim/?article__id__exact={article}", None),
