@@ -46,6 +46,7 @@ class DeskChangeList(ChangeList):
         whatever the column's direction; an index on (column, id) serves the column
         and the id in either direction, and nothing else.
         """
+        self.keep_sortable_columns()
         ordering = list(super().get_ordering(request, queryset))
         if not self.params.get(ORDER_VAR):
             return ordering
@@ -56,6 +57,28 @@ class DeskChangeList(ChangeList):
         if not chosen:
             return ordering
         return [*chosen, "pk" if ascending(chosen[0]) else "-pk"]
+
+
+    def keep_sortable_columns(self) -> None:
+        """Only the columns the admin offers to sort by (``sortable_by``): Django honours
+        any column named in the address, and a column no index serves sorts the table."""
+        order = self.params.get(ORDER_VAR)
+        if not order or self.sortable_by is None:
+            return
+        kept = []
+        for part in str(order).split("."):
+            index = part.removeprefix("-")
+            offered = (
+                index.isdigit()
+                and int(index) < len(self.list_display)
+                and self.list_display[int(index)] in self.sortable_by
+            )
+            if offered:
+                kept.append(part)
+        if kept:
+            self.params[ORDER_VAR] = ".".join(kept)
+        else:
+            self.params.pop(ORDER_VAR, None)
 
 
 class BoundedLists:

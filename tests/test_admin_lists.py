@@ -185,3 +185,16 @@ def test_a_search_past_the_cap_shows_the_planners_estimate(
     assert f"About {tally.n} claims: the pages hold the first 5." in html
     assert f"about {tally.n} results" in html
     assert len(response.context["cl"].result_list) == 40  # the page itself is exact
+
+
+def test_a_column_the_list_does_not_offer_to_sort_by_is_not_sorted_by(
+    client, editor, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/annotations/claim/?o=7").status_code == 200  # the assignee
+    selects = [q["sql"] for q in queries.captured_queries if 'FROM "annotations_claim"' in q["sql"]]
+    assert selects and not any('ORDER BY "annotations_claim"."assignee_id"' in s for s in selects)

@@ -103,14 +103,20 @@ def test_a_claim_someone_else_decided_meanwhile_is_passed_over(client, editor, e
 
 
 def test_the_list_keeps_its_sort_order(client, editor, queue):
-    """Sorted by author, descending (reviewer2 first), then newest claim first."""
+    """Sorted by how long each has waited (the column the queue offers to sort by),
+    longest first: the order the claims were submitted in."""
+    now = timezone.now()
+    for hours, name in enumerate(["third", "last", "first", "second"]):
+        Claim.objects.filter(pk=queue[name].pk).update(
+            submitted_at=now - timedelta(hours=10 - hours)
+        )
     client.force_login(editor)
-    column = client.get(CHANGELIST).context["cl"].list_display.index("author")
-    filters = queue["filters"] + f"&o=-{column}"
+    column = client.get(CHANGELIST).context["cl"].list_display.index("age")
+    filters = queue["filters"] + f"&o={column}"
     listed = client.get(CHANGELIST + "?" + filters).context["cl"].result_list
-    assert [c.claim for c in listed] == ["First", "Third", "Second", "Last"]
+    assert [c.claim for c in listed] == ["Third", "Last", "First", "Second"]
     response = decide_and_next(client, queue["first"], filters, "approve")
-    assert response["Location"] == change_url(queue["third"], filters)
+    assert response["Location"] == change_url(queue["second"], filters)
 
 
 def test_the_waiting_for_me_list_is_a_queue_too(client, editor, queue):
