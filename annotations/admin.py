@@ -17,7 +17,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import models, transaction
@@ -44,6 +43,7 @@ from annotations.admin_lists import (
     ArticleChangeList,
     AutocompleteFilter,
     BoundedLists,
+    LabelledAutocompleteSelect,
     PublisherFilter,
     ValidAutocompletes,
     people_filter,
@@ -538,7 +538,7 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NamedAutocomplete(AutocompleteSelect):
+class NamedAutocomplete(LabelledAutocompleteSelect):
     """The admin's search-as-you-type select with a placeholder: select2's box takes its
     accessible name from what it shows, and an empty one would have none."""
 
