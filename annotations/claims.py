@@ -74,10 +74,15 @@ def claim_create(
             claimant=claimant,
             claim_date=claim_date,
         )
-        obj.full_clean(exclude=["article", "author"])
+        # Its check constraints hold by construction (a span from make_quote, a draft
+        # needs no approver) and the database enforces them; verdict and claimant are
+        # rows the caller read: no round trip to test any of them again.
+        obj.full_clean(
+            exclude=["article", "author", "verdict", "claimant"], validate_constraints=False
+        )
         obj.save()
         create_primary(obj, user)
-        _replace_sources(obj, sources)
+        _replace_sources(obj, sources, new=True)
         embed_after_commit(obj.pk)
     return obj
 
@@ -211,13 +216,14 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
     notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
 
 
-def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]]) -> None:
+def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]], *, new: bool = False) -> None:
     """Make the claim's sources exactly ``sources``, in that order.
 
     Items with an ``id`` update that source; items without one are created;
-    sources not named are removed. Field errors come back per item.
+    sources not named are removed. Field errors come back per item. A ``new`` claim
+    has none yet: nothing to read or remove.
     """
-    existing = {s.pk: s for s in claim.sources.all()}
+    existing = {} if new else {s.pk: s for s in claim.sources.all()}
     keep: list[Source] = []
     errors: list[str] = []
     for position, item in enumerate(sources, start=1):
@@ -244,7 +250,8 @@ def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]]) -> None:
         keep.append(source)
     if errors:
         raise ValidationError({"sources": errors})
-    kept_ids = {s.pk for s in keep if s.pk}
-    Source.objects.filter(claim=claim).exclude(pk__in=kept_ids).delete()
+    if not new:
+        kept_ids = {s.pk for s in keep if s.pk}
+        Source.objects.filter(claim=claim).exclude(pk__in=kept_ids).delete()
     for source in keep:
         source.save()

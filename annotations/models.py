@@ -292,6 +292,17 @@ class Claimant(models.Model):
             )
 
 
+def visibility(user, via: str = "") -> Q | None:
+    """The condition a claim meets for ``user`` to read it on the desk (``None``: they
+    read none), on the claim itself or, with ``via="claim__"``, across a relation, so
+    a list of appearances filters in its own query rather than through a subquery."""
+    if not (user and user.is_authenticated and user.has_perm(WORKSPACE_PERMISSION)):
+        return None
+    if user.has_perm(REVIEW_PERMISSION):
+        return Q()
+    return ~Q(**{f"{via}status__in": PRIVATE_STATUSES}) | Q(**{f"{via}author_id": user.pk})
+
+
 class ClaimQuerySet(models.QuerySet):
     """The read rules, spelled once: what is published, who may see what, what matches.
 
@@ -317,11 +328,8 @@ class ClaimQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClaimQuerySet:
         """The claims ``user`` may read on the desk: drafts are private to their
         author and editors; people outside the desk see nothing."""
-        if not (user and user.is_authenticated and user.has_perm(WORKSPACE_PERMISSION)):
-            return self.none()
-        if user.has_perm(REVIEW_PERMISSION):
-            return self
-        return self.filter(~Q(status__in=PRIVATE_STATUSES) | Q(author_id=user.pk))
+        condition = visibility(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def from_publisher(self, publisher: str) -> ClaimQuerySet:
         """Claims on articles from ``publisher`` (case-insensitive, whole name)."""

@@ -184,6 +184,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Claim.Status.choices,
         "stances": Source.Stance.choices,
         "workspace": workspace,
-        "claims": lean_claims(request.user, article.pk, {v.pk: v.slug for v in verdicts}),
+        "claims": lean_claims(request.user, article.pk),
     }
     return render(request, "annotations/article_detail.html", context)

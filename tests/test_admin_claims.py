@@ -772,11 +772,11 @@ def test_the_claim_changelist_costs_the_same_for_5_or_500_claims(
 ):
     many_claims(seed_articles, [reviewer, reviewer2, editor, editor2], n)
     client.force_login(editor)
-    # session, user, the user's own and group permissions (2), the choices of the verdict,
+    # session, user, the user's own and group permissions (one query), the choices of the verdict,
     # author and assignee filters (3: the article filter reads nothing until one is
     # chosen), the count up to its cap (no second count of the whole table), and the
     # page of claims with verdict, article, author and assignee joined
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(CHANGELIST)
     assert response.context["cl"].result_count == n
 
@@ -802,10 +802,10 @@ def test_the_article_changelist_costs_the_same_for_5_or_500_articles(
         for _ in range(3)
     )
     client.force_login(editor)
-    # session, user, the user's own and group permissions (2), the count up to its cap,
+    # session, user, the user's own and group permissions (one query), the count up to its cap,
     # the page of articles with the assignee joined, their claims counted per status (one
     # grouped query), the publisher filter's choices (from its index); no date hierarchy
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(ARTICLES)
     assert response.context["cl"].result_count == n
 

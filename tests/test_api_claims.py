@@ -83,6 +83,38 @@ def test_a_reviewer_creates_a_claim_with_two_sources(reviewer, article):
     assert claim.author == reviewer
 
 
+def test_prefer_return_minimal_answers_the_lean_claim_the_list_gives(reviewer, article):
+    url = f"/api/v1/workspace/articles/{article.pk}/claims/"
+    response = api(reviewer).post(
+        url, payload(article), format="json", HTTP_PREFER="handling=strict, return=minimal"
+    )
+    assert response.status_code == 201, response.json()
+    assert response["Preference-Applied"] == "return=minimal"
+    item = response.json()
+    assert item == next(c for c in api(reviewer).get(url).json() if c["id"] == item["id"])
+    assert item["source_count"] == 2 and item["verdict"] == "mostly-false"
+    assert response["Location"] == f"http://testserver/api/v1/workspace/claims/{item['id']}/"
+    full = api(reviewer).post(url, payload(article), format="json")
+    assert "Preference-Applied" not in full and "permissions" in full.json()
+    assert full["Location"].endswith(f"/api/v1/workspace/claims/{full.json()['id']}/")
+
+
+def test_creating_a_claim_costs_a_fixed_number_of_queries(
+    reviewer, article, django_assert_num_queries
+):
+    client = api(reviewer)
+    url = f"/api/v1/workspace/articles/{article.pk}/claims/"
+    body = {**span(article, SENTENCE), "verdict": "false"}
+    client.post(url, body, format="json", HTTP_PREFER="return=minimal")  # permissions cached
+    # the article's text, the verdict named by its slug, the claim and its first
+    # appearance (between the transaction's savepoint and its release), then the lean
+    # answer; no source read or removed, no constraint or row asked of the database
+    # before the insert that enforces it
+    with django_assert_num_queries(7):
+        response = client.post(url, body, format="json", HTTP_PREFER="return=minimal")
+    assert response.status_code == 201
+
+
 def test_the_claim_text_can_differ_from_the_quote(reviewer, article):
     data = create(reviewer, article, claim="Huawei builds a fab in Shenzhen")
     assert data["claim"] == "Huawei builds a fab in Shenzhen"
@@ -521,14 +553,26 @@ def test_the_claim_list_costs_the_same_for_2_and_200_claims(
     add_claims(2)
     client.get(url)  # the same user object serves every request: its permissions are cached
     full = {"expand": "sources,events"}
-    # Lean (the default): the article, the verdict slugs, the claims' appearances here with
-    # their claims, authors and source counts. Full: the article, the claims with
-    # article/verdict/people and source counts, sources, corrections, appearances, history
-    # with its actors, the scale.
-    for params, queries in [({}, 3), (full, 7)]:
+    # Lean (the default): one query, the appearances here with their claims, verdict
+    # slugs, authors and source counts. Full: the claims with article/verdict/people and
+    # source counts, sources, corrections, appearances, history with its actors, the
+    # scale. A list with claims in it proves the article exists: no query for it.
+    for params, queries in [({}, 1), (full, 6)]:
         with django_assert_num_queries(queries):
             assert len(client.get(url, params).json()) == 2
     add_claims(198)
-    for params, queries in [({}, 3), (full, 7)]:
+    for params, queries in [({}, 1), (full, 6)]:
         with django_assert_num_queries(queries):
             assert len(client.get(url, params).json()) == 200
+
+
+def test_an_article_with_no_claims_lists_none_and_a_missing_one_is_404(
+    reviewer, article, django_assert_num_queries
+):
+    client = api(reviewer)
+    client.get(f"/api/v1/workspace/articles/{article.pk}/claims/")
+    with django_assert_num_queries(2):  # the (empty) list, then whether the article exists
+        assert client.get(f"/api/v1/workspace/articles/{article.pk}/claims/").json() == []
+    for params in [{}, {"expand": "sources"}]:
+        response = client.get("/api/v1/workspace/articles/999999/claims/", params)
+        assert response.status_code == 404

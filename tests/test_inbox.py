@@ -149,10 +149,10 @@ def test_my_work_costs_the_same_for_a_small_or_a_busy_desk(
     for n in range(extra):
         factories.make_submitted(a, reviewer, n=n)
     client.force_login(editor)
-    # session, user, the user's own and group permissions (2), the counts (3), the
+    # session, user, the user's own and group permissions (one query), the counts (3), the
     # articles, the claims sent back and their requests (2), the drafts, the claims to
     # review, the unread notifications
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(HOME)
     assert response.status_code == 200
 

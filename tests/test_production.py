@@ -53,7 +53,7 @@ user.groups.add(Group.objects.get(name="Reviewers"))
 summary = import_paths([sorted(Path("seeds").glob("000_*.txt"))[0]])
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "factcheck.backends.ModelBackendOneQuery"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(json.dumps({

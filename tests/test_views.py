@@ -44,10 +44,11 @@ def test_article_list_query_count_does_not_grow(
     client, reviewer, seed_articles, django_assert_num_queries
 ):
     client.force_login(reviewer)
-    # session, user, the user's own and group permissions (which claims may they see?),
+    # session, user, the user's own and group permissions in one query (which claims may
+    # they see?),
     # the page of articles with their visible claims counted, the count up to its cap,
     # the header's counts (claims, articles, unread notifications)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("annotations:article-list"))
 
 

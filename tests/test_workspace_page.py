@@ -204,10 +204,10 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
 ):
     add_claims(article, reviewer, count)
     client.force_login(reviewer)
-    # 1 session, 2 user, 3-4 the user's own and group permissions (may they use the
-    # workspace?), 5 article (+ assignee), 6 verdicts, 7 the visible claims with their
-    # authors' names and number of sources, 8-10 the header's counts (claims, articles,
+    # 1 session, 2 user, 3 the user's own and group permissions (may they use the
+    # workspace?), 4 article (+ assignee), 5 verdicts, 6 the visible claims with their
+    # authors' names and number of sources, 7-9 the header's counts (claims, articles,
     # unread notifications).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

@@ -18,7 +18,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.generics import GenericAPIView
@@ -44,7 +46,7 @@ from annotations.api.serializers import (
     TransitionSerializer,
     WorkspaceClaimSerializer,
 )
-from annotations.models import Appearance, Article, Claim, Claimant, Verdict
+from annotations.models import Appearance, Article, Claim, Claimant
 from annotations.publishing.scale import verdict_scale
 from annotations.publishing.uris import Links
 from annotations.publishing.workspace import (
@@ -100,6 +102,20 @@ class CanUseWorkspace(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return access.can_use_workspace(request.user)
+
+
+PREFER = OpenApiParameter(
+    "Prefer",
+    str,
+    OpenApiParameter.HEADER,
+    description="`return=minimal`: answer the lean claim (RFC 7240), not the full one.",
+)
+
+
+def wants_minimal(request: Request) -> bool:
+    """Whether the caller asked for the lean answer (``Prefer: return=minimal``)."""
+    asked = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "return=minimal" for part in re.split(r"[,;]", asked))
 
 
 def claim_etag(item: dict[str, Any]) -> str:
@@ -207,21 +223,28 @@ class ArticleClaimsView(WorkspaceView):
         "full workspace representation (as GET /api/v1/workspace/claims/{id}/ gives it).",
     )
     def get(self, request: Request, pk: int) -> Response:
-        article = get_object_or_404(Article.objects.only("id"), pk=pk)
         params = ExpandSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         expand = params.validated_data.get("expand")
         if not expand:
-            slugs = dict(Verdict.objects.values_list("id", "slug"))
-            return Response(lean_claims(request.user, article.pk, slugs))
-        rows = list(workspace_rows(in_text_order(appearing_in(article.pk, request.user))))
-        return Response(self.builder().build(rows, expand))
+            found = lean_claims(request.user, pk)
+        else:
+            rows = list(workspace_rows(in_text_order(appearing_in(pk, request.user))))
+            found = self.builder().build(rows, expand)
+        if not found and not Article.objects.filter(pk=pk).exists():
+            raise Http404  # asked only when the list is empty: a full one proves the article
+        return Response(found)
 
     @extend_schema(
-        request=ClaimWriteSerializer, responses={201: WorkspaceClaimSerializer, **WORKSPACE_ERRORS}
+        request=ClaimWriteSerializer,
+        parameters=[PREFER],
+        responses={201: WorkspaceClaimSerializer, **WORKSPACE_ERRORS},
+        description="Answers the new claim in full, or lean (as the list gives it) when "
+        "asked with `Prefer: return=minimal`; its address is in `Location` either way.",
     )
     def post(self, request: Request, pk: int) -> Response:
-        article = get_object_or_404(Article, pk=pk)
+        # The text is all a new claim reads of its article (the quote is cut from it).
+        article = get_object_or_404(Article.objects.only("id", "body"), pk=pk)
         serializer = ClaimWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = service_fields(serializer.validated_data, request.user)
@@ -230,7 +253,16 @@ class ArticleClaimsView(WorkspaceView):
             claim = claims.claim_create(article=article, user=request.user, **data)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
-        return self.represent(claim, status.HTTP_201_CREATED)
+        location = {
+            "Location": request.build_absolute_uri(reverse("api:workspace-claim", args=[claim.pk]))
+        }
+        if wants_minimal(request):
+            (item,) = lean_claims(request.user, article.pk, claim_id=claim.pk)
+            headers = {**location, "Preference-Applied": "return=minimal"}
+            return Response(item, status=status.HTTP_201_CREATED, headers=headers)
+        response = self.represent(claim, status.HTTP_201_CREATED)
+        response["Location"] = location["Location"]
+        return response
 
 
 @extend_schema(tags=["workspace"])

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations import workflow
@@ -25,7 +25,7 @@ from annotations.access import (
     can_edit_claim,
     can_resolve_anchor,
 )
-from annotations.models import Appearance, Claim, ClaimEvent, Source
+from annotations.models import Appearance, Claim, ClaimEvent, Source, visibility
 from annotations.publishing.people import display_name, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import Bounds
@@ -68,13 +68,18 @@ def appearing_in(article_id: int, user) -> QuerySet[Claim]:
     ).visible_to(user)
 
 
-def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[dict[str, Any]]:
+def lean_claims(user, article_id: int, claim_id: int | None = None) -> list[dict[str, Any]]:
     """The claims that appear in the article and that ``user`` may read, in text order,
-    lean, with their span in this article (one query).
-
-    ``verdict_slugs`` (id → slug) is the scale the page has already loaded: a verdict
-    travels as its slug, and the page looks up its label and colour.
+    lean, with their span in this article, in one query: the appearances filtered on
+    their claim's visibility (no subquery over the claims), the verdict as its slug
+    (the page looks up its label and colour in the scale it has loaded). With
+    ``claim_id``, that claim alone (a new claim's lean answer).
     """
+    condition = visibility(user, via="claim__")
+    if condition is None:
+        return []
+    if claim_id is not None:
+        condition &= Q(claim_id=claim_id)
     counted = (
         Source.objects.filter(claim_id=OuterRef("claim_id"))
         .order_by()
@@ -83,33 +88,34 @@ def lean_claims(user, article_id: int, verdict_slugs: dict[int, str]) -> list[di
         .values("n")
     )
     rows = (
-        Appearance.objects.filter(
-            article_id=article_id, claim_id__in=appearing_in(article_id, user).values("pk")
-        )
+        Appearance.objects.filter(condition, article_id=article_id)
         .annotate(source_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
         .order_by("start", "end", "claim_id")
-        .values(
-            "id", "claim_id", "start", "end", "state", "anchor_state", "source_count",
-            "claim__status", "claim__claim", "claim__verdict_id", "claim__author_id",
+        .values_list(
+            "claim_id", "start", "end", "claim__status", "claim__claim", "claim__verdict__slug",
             "claim__author__first_name", "claim__author__last_name", "claim__author__username",
+            "source_count", "id", "state", "anchor_state",
         )
     )  # fmt: skip
     return [
         {
-            "id": row["claim_id"],
-            "start": row["start"],
-            "end": row["end"],
-            "status": row["claim__status"],
-            "claim": row["claim__claim"],
-            "verdict": verdict_slugs.get(row["claim__verdict_id"]),
-            "author": person_of(row, "claim__author"),
-            "source_count": row["source_count"],
-            "appearance": row["id"],
-            "appearance_state": row["state"],
-            "anchor_state": row["anchor_state"],
+            "id": claim_id,
+            "start": start,
+            "end": end,
+            "status": status,
+            "claim": text,
+            "verdict": verdict,
+            "author": display_name(first, last, username),
+            "source_count": source_count,
+            "appearance": appearance,
+            "appearance_state": state,
+            "anchor_state": anchor_state,
         }
-        for row in rows
-    ]
+        for (
+            claim_id, start, end, status, text, verdict, first, last, username,
+            source_count, appearance, state, anchor_state,
+        ) in rows
+    ]  # fmt: skip
 
 
 def workspace_rows(claims: QuerySet[Claim]) -> QuerySet[dict[str, Any]]:
