@@ -58,7 +58,6 @@ class DeskChangeList(ChangeList):
             return ordering
         return [*chosen, "pk" if ascending(chosen[0]) else "-pk"]
 
-
     def keep_sortable_columns(self) -> None:
         """Only the columns the admin offers to sort by (``sortable_by``): Django honours
         any column named in the address, and a column no index serves sorts the table."""

@@ -24,4 +24,6 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Fact-check desk"
 
     def ready(self) -> None:
+        from annotations import lookups  # noqa: F401  (registers field__among)
+
         post_migrate.connect(keep_search_index, sender=self)

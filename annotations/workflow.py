@@ -175,6 +175,8 @@ def available_actions(user, claim: ClaimFacts) -> tuple[list[Transition], list[B
     blocked: list[Blocked] = []
     who = capabilities(user)
     for action, transition in TRANSITIONS.items():
+        if claim.status not in transition.sources:
+            continue  # refused for its role or its state: neither is shown (nor worded)
         try:
             check_transition(who, claim, action, comment="-")
         except TransitionError as exc:

@@ -8,4 +8,4 @@ class FactcheckConfig(AppConfig):
     verbose_name = "Fact-check site"
 
     def ready(self) -> None:
-        from factcheck import checks  # noqa: F401  (registers the checks)
+        from factcheck import checks, pgtypes  # noqa: F401  (registers the checks, the loader)

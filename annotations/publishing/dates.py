@@ -20,10 +20,14 @@ def iso(value: datetime | date | None, tz: tzinfo | None = None) -> str | None:
     tz = tz or timezone.get_current_timezone()
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.min, tzinfo=tz)
-    elif value.tzinfo is not None:
-        value = value.astimezone(tz)
+    elif value.tzinfo is not None and not (value.tzinfo is UTC and is_utc(tz)):
+        value = value.astimezone(tz)  # (what the database reads is UTC already)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def is_utc(tz: tzinfo) -> bool:
+    return tz is UTC or getattr(tz, "key", None) in ("UTC", "Etc/UTC")
 
 
 def parse_moment(text: str) -> datetime:

@@ -23,6 +23,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from annotations.lookups import any_of
 from annotations.models import AnchorState, Appearance, Article, Claim, ClaimEvent, Source
 from annotations.publishing.dates import iso
 from annotations.publishing.people import person_of
@@ -135,7 +136,7 @@ class ClaimBuilder:
             return related
         sources, corrections = related.sources, related.corrections
         source_rows = (
-            Source.objects.filter(claim_id__in=ids)
+            Source.objects.filter(claim_id__among=ids)
             .order_by("order", "id")
             .values_list("claim_id", *SOURCE_FIELDS)
         )
@@ -145,7 +146,7 @@ class ClaimBuilder:
             source["accessed_on"] = accessed_on.isoformat() if accessed_on else None
             sources[claim_id].append(source)
         event_rows = (
-            ClaimEvent.objects.filter(claim_id__in=ids, is_correction=True)
+            ClaimEvent.objects.filter(claim_id__among=ids, is_correction=True)
             .order_by("at", "id")
             .values_list("claim_id", "previous_verdict", "at", "comment")
         )
@@ -154,7 +155,7 @@ class ClaimBuilder:
                 {"previous_verdict": previous_verdict, "date": self.when(at), "note": comment}
             )
         appearance_rows = (
-            Appearance.objects.filter(claim_id__in=ids)
+            Appearance.objects.filter(claim_id__among=ids)
             .filter(their_articles(ids))
             .order_by("-primary", "id")
             .values(
@@ -289,9 +290,9 @@ def their_articles(claim_ids: list[int]) -> RawSQL:
     PostgreSQL does not carry ``claim_id IN (…)`` across the join, and would read every
     article into a hash to join a page's few hundred appearances to theirs."""
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(claim_ids))
+    among, params = any_of(quote("claim_id"), claim_ids, connection.vendor)
     sql = (
         f"{quote(Article._meta.db_table)}.{quote('id')} IN (SELECT {quote('article_id')} "  # noqa: S608
-        f"FROM {quote(Appearance._meta.db_table)} WHERE {quote('claim_id')} IN ({marks}))"
+        f"FROM {quote(Appearance._meta.db_table)} WHERE {among})"
     )
-    return RawSQL(sql, tuple(claim_ids), output_field=BooleanField())  # noqa: S611 - ids bound
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - ids bound

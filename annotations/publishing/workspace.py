@@ -143,7 +143,7 @@ def content_editors(rows: list[dict[str, Any]]) -> dict[int, frozenset[int]]:
     found: dict[int, set[int]] = defaultdict(set)
     if since:
         edits = ClaimEvent.objects.filter(
-            claim_id__in=list(since), kind=ClaimEvent.Kind.EDIT, actor__isnull=False
+            claim_id__among=list(since), kind=ClaimEvent.Kind.EDIT, actor__isnull=False
         ).values_list("claim_id", "actor_id", "at")
         for claim_id, actor_id, at in edits:
             if at >= since[claim_id]:
@@ -206,7 +206,7 @@ class WorkspaceBuilder:
         """Every claim's history, oldest first, grouped by claim (one query)."""
         history: dict[int, list] = defaultdict(list)
         rows = (
-            ClaimEvent.objects.filter(claim_id__in=list(ids))
+            ClaimEvent.objects.filter(claim_id__among=list(ids))
             .order_by("at", "id")
             .values_list(
                 "claim_id", "at", "actor_id", "actor__first_name", "actor__last_name",
