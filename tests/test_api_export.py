@@ -217,6 +217,72 @@ def test_one_approved_claim_is_served_at_its_detail_url_in_the_export_shape(api,
     assert "status" not in response.json()  # the workspace's fields stay in the workspace
 
 
+# Version 2: the article by id, the rationale once ------------------------------------------
+
+
+def test_version_2_names_the_article_by_id_and_gives_the_rationale_once(api, approved):
+    one = api.get(CLAIMS).json()["results"][0]
+    response = api.get(CLAIMS, {"version": "2"})
+    assert response.status_code == 200
+    two = response.json()["results"][0]
+    assert two["article_id"] == one["article"]["id"] == approved.article_id
+    assert "article" not in two and "rationale_text" not in two
+    assert [a["article_id"] for a in two["appearances"]] == [
+        a["article"]["id"] for a in one["appearances"]
+    ]
+    assert [a["quote"] for a in two["appearances"]] == [a["quote"] for a in one["appearances"]]
+    # Everything else is version 1's, in version 1's order.
+    rest = [k for k in one if k not in ("article", "rationale_text", "appearances")]
+    assert [k for k in two if k not in ("article_id", "appearances")] == rest
+    assert all(two[k] == one[k] for k in rest)
+    assert len(json.dumps(two)) < 0.8 * len(json.dumps(one))
+
+
+def test_version_2_puts_back_what_include_names(api, approved):
+    one = api.get(CLAIMS).json()["results"][0]
+    both = api.get(CLAIMS, {"version": "2", "include": "article,rationale_text"}).json()
+    assert both["results"][0] == one
+    text_only = api.get(CLAIMS, {"version": "2", "include": "rationale_text"}).json()
+    assert text_only["results"][0]["rationale_text"] == one["rationale_text"]
+    assert "article" not in text_only["results"][0]
+
+
+def test_the_detail_and_the_stream_speak_version_2_too(api, approved):
+    listed = api.get(CLAIMS, {"version": "2"}).json()["results"][0]
+    assert api.get(f"{CLAIMS}{approved.pk}/", {"version": "2"}).json() == listed
+    assert jsonl(api.get(STREAM, {"version": "2"})) == [listed]
+    one = api.get(f"{CLAIMS}{approved.pk}/")
+    two = api.get(f"{CLAIMS}{approved.pk}/", {"version": "2"})
+    assert one["ETag"] != two["ETag"]  # two representations, two validators
+    again = api.get(f"{CLAIMS}{approved.pk}/", {"version": "2"}, HTTP_IF_NONE_MATCH=two["ETag"])
+    assert again.status_code == 304
+
+
+def test_the_next_link_keeps_the_version(api, article, reviewer, editor):
+    approve_many(article, reviewer, editor, 3)
+    first = api.get(CLAIMS, {"version": "2", "page_size": 2}).json()
+    assert "version=2" in first["next"]
+    assert "article_id" in api.get(first["next"]).json()["results"][0]
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"version": "3"}, "version"),
+        ({"version": "2", "include": "article,body"}, "include"),
+        ({"version": "2", "format": "claimreview"}, "version"),
+        ({"version": "2", "format": "webannotation"}, "version"),
+    ],
+)
+def test_a_version_or_include_we_do_not_have_is_a_400_that_says_so(api, approved, params, field):
+    for url in (CLAIMS, f"{CLAIMS}{approved.pk}/"):
+        response = api.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert field in response.json(), response.json()
+    if "format" not in params:
+        assert api.get(STREAM, params).status_code == 400
+
+
 def test_an_editors_token_reads_the_export_and_never_a_draft(article, reviewer, editor):
     """Defect: the export detail answered a reviewer's or editor's token with the workspace
     representation, drafts included. It is the export for everyone."""

@@ -97,3 +97,19 @@ def test_writing_to_a_device_writes_through_it_and_never_replaces_it(tmp_path, c
     assert fifo.is_fifo()  # still the pipe, not a regular file renamed over it
     assert received == [b""]  # no approved claims: nothing to send
     assert "Exported 0 claim(s) to" in capsys.readouterr().err
+
+
+def test_representation_2_writes_the_lines_the_api_gives_for_version_2(
+    tmp_path, article, reviewer, editor, settings
+):
+    settings.FACTCHECK_PUBLIC_BASE_URL = "https://checks.example.org"
+    factories.approved(article, reviewer, editor)
+    target = tmp_path / "v2.jsonl"
+    export("--representation", "2", "-o", str(target))
+    (line,) = [json.loads(text) for text in target.read_text().splitlines()]
+    assert line["article_id"] == article.pk and "article" not in line
+    assert "rationale_text" not in line
+    export("--representation", "2", "--include", "article", "-o", str(target))
+    assert json.loads(target.read_text())["article"]["id"] == article.pk
+    with pytest.raises(CommandError, match="Unknown include 'body'"):
+        export("--representation", "2", "--include", "body", "-o", str(target))

@@ -39,8 +39,9 @@ from annotations.api.conditional import conditional, latest, make_etag
 from annotations.api.filters import (
     ArticleExpandSerializer,
     ArticleListQuerySerializer,
-    ClaimFilterSerializer,
     ClaimListQuerySerializer,
+    ClaimStreamQuerySerializer,
+    RepresentationSerializer,
 )
 from annotations.api.pagination import collection_url, page_url, request_cursor
 from annotations.api.renderers import (
@@ -72,6 +73,7 @@ from annotations.publishing.query import (
     export_claims,
     watched_claims,
 )
+from annotations.publishing.representation import V1, Representation
 from annotations.publishing.rows import (
     ClaimBuilder,
     claim_rows,
@@ -88,6 +90,10 @@ NOT_SIGNED_IN = (
 )
 READ_ONLY = "The export is read-only. Claims are changed through the workspace API: {method} {url}"
 REPRESENTATION_VERSION = "export-2"
+VERSIONS_ARE_OURS = (
+    "version and include shape our JSON; ClaimReview and Web Annotation have the shape "
+    "their standards give them. Ask for format=json, or leave version out."
+)
 SYNC_KEY = ("updated_at", "id")
 ARTICLE_KEY = ("id",)
 
@@ -159,6 +165,14 @@ def representation_settings(links: Links) -> list[str]:
         settings.FACTCHECK_ORG_URL,
         settings.FACTCHECK_ORG_LOGO,
     ]
+
+
+def representation_for(fmt: str, params: dict[str, Any]) -> Representation:
+    """The version of our JSON asked for; the standard formats have only their own."""
+    representation = params.get("representation", V1)
+    if representation != V1 and fmt != "json":
+        raise exceptions.ValidationError({"version": [VERSIONS_ARE_OURS]})
+    return representation
 
 
 def in_format(items: list[dict[str, Any]], fmt: str, links: Links) -> list[dict[str, Any]]:
@@ -330,6 +344,7 @@ class ClaimListView(ExportView):
     def get(self, request: Request) -> Response:
         fmt, links, context = self.reading(request)
         params = validated(ClaimListQuerySerializer, request, context)
+        representation = representation_for(fmt, params)
         query = ExportQuery.of(params)
         cursor = request_cursor(params.get("cursor"), (datetime, int))
         last_changed = watched_claims(query).aggregate(last=Max("updated_at"))["last"]
@@ -350,7 +365,8 @@ class ClaimListView(ExportView):
         )
 
         def build() -> dict[str, Any]:
-            items = in_format(ClaimBuilder(context["scale_bounds"], links).build(rows), fmt, links)
+            builder = ClaimBuilder(context["scale_bounds"], links, representation)
+            items = in_format(builder.build(rows), fmt, links)
             if fmt == "claimreview":
                 return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
             if fmt == "webannotation":
@@ -374,7 +390,7 @@ class ClaimDetailView(ExportView):
 
     @extend_schema(
         operation_id="export_claims_retrieve",
-        parameters=[FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
+        parameters=[RepresentationSerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses={
             **export_responses(ClaimSerializer, detail=True),
             410: OpenApiResponse(
@@ -385,6 +401,9 @@ class ClaimDetailView(ExportView):
     )
     def get(self, request: Request, pk: int) -> Response:
         fmt, links, context = self.reading(request)
+        representation = representation_for(
+            fmt, validated(RepresentationSerializer, request, context)
+        )
         row = claim_rows(Claim.objects.published_once()).filter(pk=pk).first()
         if row is None:
             raise Http404("No published claim has this id.")
@@ -392,11 +411,11 @@ class ClaimDetailView(ExportView):
         last_modified = latest(row["updated_at"], row["article__updated_at"])
         etag = make_etag(
             fmt, "claim", context["scale_bounds"], representation_settings(links),
-            row_fingerprint(row),
+            representation.key, row_fingerprint(row),
         )  # fmt: skip
 
         def build() -> dict[str, Any]:
-            items = ClaimBuilder(context["scale_bounds"], links).build([row])
+            items = ClaimBuilder(context["scale_bounds"], links, representation).build([row])
             return in_format(items, fmt, links)[0]
 
         code = status.HTTP_410_GONE if withdrawn else status.HTTP_200_OK
@@ -574,7 +593,7 @@ class ClaimStreamView(ExportView):
 
     @extend_schema(
         operation_id="export_claims_jsonl",
-        parameters=[ClaimFilterSerializer],
+        parameters=[ClaimStreamQuerySerializer],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(
                 export_item(),
@@ -599,9 +618,13 @@ class ClaimStreamView(ExportView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         _, links, context = self.reading(request)
-        query = ExportQuery.of(validated(ClaimFilterSerializer, request, context))
+        params = validated(ClaimStreamQuerySerializer, request, context)
+        query = ExportQuery.of(params)
+        chunks = jsonl_chunks(
+            query, links, scale=context["scale_bounds"], representation=params["representation"]
+        )
         response = StreamingHttpResponse(
-            (chunk.data for chunk in jsonl_chunks(query, links, scale=context["scale_bounds"])),
+            (chunk.data for chunk in chunks),
             content_type="application/x-ndjson; charset=utf-8",
         )
         response["Cache-Control"] = "private, no-store"

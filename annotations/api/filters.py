@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.publishing.dates import DATE_FORMAT_ERROR, parse_moment
+from annotations.publishing.representation import INCLUDABLE, VERSIONS, Representation
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -94,7 +95,37 @@ class PageQuerySerializer(serializers.Serializer):
     )
 
 
-class ClaimListQuerySerializer(ClaimFilterSerializer, PageQuerySerializer):
+class RepresentationSerializer(serializers.Serializer):
+    """Which version of our JSON (``publishing.representation``)."""
+
+    version = serializers.ChoiceField(
+        choices=VERSIONS,
+        required=False,
+        default=1,
+        help_text="Version of our JSON. 2 names each article by id (article_id) and gives "
+        "the rationale as HTML only: a third fewer bytes a claim. Default 1.",
+    )
+    include = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=f"With version=2, what to put back, comma-separated: {', '.join(INCLUDABLE)}.",
+    )
+
+    def validate(self, attrs):
+        try:
+            attrs["representation"] = Representation.of(attrs["version"], attrs.get("include"))
+        except ValueError as exc:
+            raise serializers.ValidationError({"include": [str(exc)]}) from None
+        return attrs
+
+
+class ClaimListQuerySerializer(
+    ClaimFilterSerializer, PageQuerySerializer, RepresentationSerializer
+):
+    pass
+
+
+class ClaimStreamQuerySerializer(ClaimFilterSerializer, RepresentationSerializer):
     pass
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from annotations.publishing.keyset import beyond, key_of
 from annotations.publishing.query import ExportQuery, export_claims
+from annotations.publishing.representation import V1, Representation
 from annotations.publishing.rows import ClaimBuilder, claim_rows, is_tombstone_row
 from annotations.publishing.scale import Bounds, verdict_scale
 from annotations.publishing.uris import Links
@@ -32,6 +33,7 @@ def jsonl_chunks(
     *,
     scale: Bounds | None = None,
     chunk_size: int = STREAM_CHUNK,
+    representation: Representation = V1,
 ) -> Iterator[ExportChunk]:
     """The claims of ``query`` as JSON Lines, in (updated_at, id) order.
 
@@ -39,7 +41,7 @@ def jsonl_chunks(
     (no OFFSET, no ``.iterator()``, which reads everything first on SQLite), written
     and dropped before the next.
     """
-    builder = ClaimBuilder(scale or verdict_scale()[1], links)
+    builder = ClaimBuilder(scale or verdict_scale()[1], links, representation)
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     rows_in_order = claim_rows(export_claims(query)).order_by(*SYNC_KEY)
     key = None

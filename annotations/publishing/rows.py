@@ -27,6 +27,7 @@ from annotations.lookups import any_of
 from annotations.models import AnchorState, Appearance, Article, Claim, ClaimEvent, Source
 from annotations.publishing.dates import iso
 from annotations.publishing.people import person_of
+from annotations.publishing.representation import V1, Representation
 from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
 from annotations.sanitize import html_to_text
@@ -106,10 +107,12 @@ class Related:
 class ClaimBuilder:
     """Turns rows into our JSON; one per request or stream (it holds the scale and links)."""
 
-    def __init__(self, scale: Bounds, links: Links) -> None:
+    def __init__(self, scale: Bounds, links: Links, representation: Representation = V1) -> None:
         self.worst, self.best = scale
         self.links = links
         self.tz = timezone.get_current_timezone()
+        self.articles = representation.has("article")
+        self.rationale_text = representation.has("rationale_text")
 
     def when(self, value) -> str | None:
         return iso(value, self.tz)
@@ -177,6 +180,8 @@ class ClaimBuilder:
 
     def appearance(self, row: dict[str, Any]) -> dict[str, Any]:
         article_id = row["article_id"]
+        if not self.articles:
+            return {"id": row["id"], "article_id": article_id, "quote": self.quote(row)}
         return {
             "id": row["id"],
             "article": {
@@ -224,7 +229,7 @@ class ClaimBuilder:
 
     def claim(self, row: dict[str, Any], related: Related) -> dict[str, Any]:
         pk = row["id"]
-        return {
+        item = {
             "id": pk,
             "uri": self.links.claim(pk),
             "claim": row["claim"],
@@ -232,19 +237,26 @@ class ClaimBuilder:
             "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
             "verdict": self.verdict(row),
             "rationale_html": row["rationale"],
-            "rationale_text": html_to_text(row["rationale"]),
-            "quote": self.quote(row),
-            "text_changed": self.text_changed(row),
-            "article": self.article(row),
-            "appearances": related.appearances.get(pk, []),
-            "sources": related.sources.get(pk, []),
-            "author": person_of(row, "author"),
-            "approved_by": person_of(row, "approved_by"),
-            "created_at": self.when(row["created_at"]),
-            "approved_at": self.when(row["approved_at"]),
-            "updated_at": self.when(row["updated_at"]),
-            "corrections": related.corrections.get(pk, []),
         }
+        if self.rationale_text:
+            item["rationale_text"] = html_to_text(row["rationale"])
+        item["quote"] = self.quote(row)
+        item["text_changed"] = self.text_changed(row)
+        if self.articles:
+            item["article"] = self.article(row)
+        else:
+            item["article_id"] = row["article_id"]
+        item.update(
+            appearances=related.appearances.get(pk, []),
+            sources=related.sources.get(pk, []),
+            author=person_of(row, "author"),
+            approved_by=person_of(row, "approved_by"),
+            created_at=self.when(row["created_at"]),
+            approved_at=self.when(row["approved_at"]),
+            updated_at=self.when(row["updated_at"]),
+            corrections=related.corrections.get(pk, []),
+        )
+        return item
 
     def quote(self, row: dict[str, Any]) -> dict[str, Any]:
         """The quote on the article's current text; an orphaned quote (not on it any more)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations.publishing.dates import parse_moment
 from annotations.publishing.jsonlines import jsonl_chunks
 from annotations.publishing.query import ExportQuery
+from annotations.publishing.representation import INCLUDABLE, VERSIONS, Representation
 from annotations.publishing.uris import Links
 
 
@@ -34,9 +35,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format", choices=["jsonl"], default="jsonl", help="Output format (JSON Lines)."
         )
+        parser.add_argument(
+            "--representation",
+            type=int,
+            choices=VERSIONS,
+            default=1,
+            help="Version of our JSON: 2 names each article by id and leaves out the "
+            "plain-text rationale (a third fewer bytes); default 1.",
+        )
+        parser.add_argument(
+            "--include",
+            default="",
+            help=f"With --representation 2, what to put back: {', '.join(INCLUDABLE)}.",
+        )
 
     def handle(self, *args, output=None, updated_since=None, **options):
         query = self.parse_filters(updated_since)
+        try:
+            self.representation = Representation.of(options["representation"], options["include"])
+        except ValueError as exc:
+            raise CommandError(f"--include: {exc}") from None
         if output and Path(output).exists() and not Path(output).is_file():
             # A device or pipe (/dev/null, a FIFO): write straight to it, never rename over it.
             with Path(output).open("wb") as stream:
@@ -74,7 +92,8 @@ class Command(BaseCommand):
 
     def write(self, write: Callable[[bytes], object], query: ExportQuery) -> tuple[int, int]:
         claims = tombstones = 0
-        for chunk in jsonl_chunks(query, Links.for_request(None)):
+        chunks = jsonl_chunks(query, Links.for_request(None), representation=self.representation)
+        for chunk in chunks:
             write(chunk.data)
             claims += chunk.claims
             tombstones += chunk.tombstones
