@@ -22,6 +22,7 @@ LAYERS = {
     "annotations.models": GROUND,
     "annotations.spans": GROUND,
     "annotations.search": GROUND,
+    "annotations.lookups": GROUND,
     "annotations.embeddings": GROUND,
     "annotations.thesaurus": GROUND,
     "annotations.anchoring": GROUND,
