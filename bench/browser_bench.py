@@ -1,4 +1,8 @@
-"""Time until Chromium has painted every highlight of the big article's workspace page.
+"""Time until Chromium has painted the big article's workspace page with its highlights.
+
+Every highlight is in the DOM by then; the paragraphs on screen are laid out and
+painted, those further down when they come near (``content-visibility: auto`` in
+workspace.css), as on the floor page beside it.
 
 Run by bench/run.py against gunicorn serving the big-article database, signed in
 with a session cookie made by bench/workspace_bench.py. Each load opens a new
