@@ -253,15 +253,13 @@ class ArticleClaimsView(WorkspaceView):
             claim = claims.claim_create(article=article, user=request.user, **data)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
-        location = {
-            "Location": request.build_absolute_uri(reverse("api:workspace-claim", args=[claim.pk]))
-        }
+        location = request.build_absolute_uri(reverse("api:workspace-claim", args=[claim.pk]))
         if wants_minimal(request):
             (item,) = lean_claims(request.user, article.pk, claim_id=claim.pk)
-            headers = {**location, "Preference-Applied": "return=minimal"}
+            headers = {"Location": location, "Preference-Applied": "return=minimal"}
             return Response(item, status=status.HTTP_201_CREATED, headers=headers)
         response = self.represent(claim, status.HTTP_201_CREATED)
-        response["Location"] = location["Location"]
+        response["Location"] = location
         return response
 
 
