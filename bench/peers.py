@@ -106,7 +106,8 @@ def systems() -> list[System]:
                 "DJANGO_DB": "default", "POSTGRE_NAME": "peers_labelstudio",
                 "POSTGRE_USER": "root", "POSTGRE_PASSWORD": "", "POSTGRE_HOST": LOOPBACK,
                 "POSTGRE_PORT": "5432", "LABEL_STUDIO_BASE_DATA_DIR": str(ls_data),
-                "DEBUG": "false", "LOG_LEVEL": "WARNING",
+                "DEBUG": "false", "LOG_LEVEL": "WARNING", "LATEST_VERSION_CHECK": "false",
+                "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
             },
         ),
     ]  # fmt: skip
@@ -203,11 +204,10 @@ class WorkerProcess:
 
 
 @contextlib.contextmanager
-def workers(chosen: list[System]) -> Iterator[dict[str, WorkerProcess]]:
+def workers() -> Iterator[dict[str, WorkerProcess]]:
+    """The pool prepare() starts the workers into; each is stopped whatever happens."""
     started: dict[str, WorkerProcess] = {}
     try:
-        for system in chosen:
-            started[system.name] = WorkerProcess(system)
         yield started
     finally:
         for worker in started.values():
@@ -215,7 +215,9 @@ def workers(chosen: list[System]) -> Iterator[dict[str, WorkerProcess]]:
 
 
 def prepare(chosen: list[System], pool: dict[str, WorkerProcess]) -> dict[str, dict]:
-    """Fill each database once (ours first: it writes the spec the peers load)."""
+    """Start each worker and fill its database once (ours first: it writes the spec the
+    peers load). A database is made afresh before its worker starts: Label Studio reads
+    its database while Django sets up."""
     from bench.load_bench import recreate_database
 
     spec = PEERS / "spec.json"
@@ -228,6 +230,7 @@ def prepare(chosen: list[System], pool: dict[str, WorkerProcess]) -> dict[str, d
             recreate_database(system.url)
         else:
             say(f"[peers] {system.label}: reusing {system.database}")
+        pool[system.name] = WorkerProcess(system)
         began = time.perf_counter()
         states[system.name] = pool[system.name].ask("load", spec_path=str(spec), fresh=fresh)
         if fresh:
@@ -443,7 +446,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
     }  # fmt: skip
     say(f"[peers] versions: {results['versions']}")
-    with workers(chosen) as pool:
+    with workers() as pool:
         states = prepare(chosen, pool)
         results["states"] = states
         say("[peers] full exports, each in a fresh process")

@@ -47,10 +47,10 @@ def fill(spec: dict[str, Any]) -> None:
     )  # fmt: skip
     project.add_admin()
     label = SpanType.objects.create(project=project, text="claim")
-    examples = Example.objects.bulk_create(
-        Example(project=project, text=doc["text"], upload_name=f"doc-{n}",
-                meta={"title": doc["title"]})
-        for n, doc in enumerate(spec["docs"])
+    examples = Example.objects.bulk_create(  # a list: doccano's manager reads it twice
+        [Example(project=project, text=doc["text"], upload_name=f"doc-{n}",
+                 meta={"title": doc["title"]})
+         for n, doc in enumerate(spec["docs"])]
     )  # fmt: skip
     Span.objects.bulk_create(
         (
