@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -90,8 +89,12 @@ def systems() -> list[System]:
     return [
         System("ours", "ours", PYTHON, "peers_ours", "factcheck.wsgi:application", "factcheck"),
         System(
-            "doccano", "doccano", str(PEERS / "doccano" / "bin" / "python"), "peers_doccano",
-            "config.wsgi:application", "doccano",
+            "doccano",
+            "doccano",
+            str(PEERS / "doccano" / "bin" / "python"),
+            "peers_doccano",
+            "config.wsgi:application",
+            "doccano",
             {
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "DATABASE_URL": f"{SERVER}/peers_doccano?sslmode=disable",
@@ -99,18 +102,28 @@ def systems() -> list[System]:
             },
         ),
         System(
-            "labelstudio", "Label Studio", str(PEERS / "labelstudio" / "bin" / "python"),
-            "peers_labelstudio", "core.wsgi:application", "label-studio",
+            "labelstudio",
+            "Label Studio",
+            str(PEERS / "labelstudio" / "bin" / "python"),
+            "peers_labelstudio",
+            "core.wsgi:application",
+            "label-studio",
             {
                 "DJANGO_SETTINGS_MODULE": "core.settings.label_studio",
-                "DJANGO_DB": "default", "POSTGRE_NAME": "peers_labelstudio",
-                "POSTGRE_USER": "root", "POSTGRE_PASSWORD": "", "POSTGRE_HOST": LOOPBACK,
-                "POSTGRE_PORT": "5432", "LABEL_STUDIO_BASE_DATA_DIR": str(ls_data),
-                "DEBUG": "false", "LOG_LEVEL": "WARNING", "LATEST_VERSION_CHECK": "false",
+                "DJANGO_DB": "default",
+                "POSTGRE_NAME": "peers_labelstudio",
+                "POSTGRE_USER": "root",
+                "POSTGRE_PASSWORD": "",
+                "POSTGRE_HOST": LOOPBACK,
+                "POSTGRE_PORT": "5432",
+                "LABEL_STUDIO_BASE_DATA_DIR": str(ls_data),
+                "DEBUG": "false",
+                "LOG_LEVEL": "WARNING",
+                "LATEST_VERSION_CHECK": "false",
                 "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
             },
         ),
-    ]  # fmt: skip
+    ]
 
 
 # --- databases ---------------------------------------------------------------------------
@@ -173,10 +186,15 @@ class WorkerProcess:
         self.system = system
         self.process = subprocess.Popen(
             [system.python, "-m", "bench.peers_worker", system.name],
-            cwd=ROOT, env=system.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=(PEERS / f"worker-{system.name}.log").open("ab"), text=True, bufsize=1,
+            cwd=ROOT,
+            env=system.env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=(PEERS / f"worker-{system.name}.log").open("ab"),
+            text=True,
+            bufsize=1,
             start_new_session=True,
-        )  # fmt: skip
+        )
         self.read()
 
     def read(self) -> dict[str, Any]:
@@ -244,8 +262,13 @@ def prepare(chosen: list[System], pool: dict[str, WorkerProcess]) -> dict[str, d
 
 def in_process(pool: dict[str, WorkerProcess], samples: int) -> dict[str, Any]:
     """Every request and floor, each system in turn within a round, rounds interleaved."""
-    plan = [(name, kind, op) for name in pool for kind in (*LIST_KINDS, "create")
-            for op in ("time", "floor") if not (kind == "create" and op == "floor")]  # fmt: skip
+    plan = [
+        (name, kind, op)
+        for name in pool
+        for kind in (*LIST_KINDS, "create")
+        for op in ("time", "floor")
+        if not (kind == "create" and op == "floor")
+    ]
     plan += [("ours", kind, op) for kind in (*OUR_RICH,) for op in ("time", "floor")]
     runs: dict[str, list[dict]] = {f"{n}:{k}:{o}": [] for n, k, o in plan}
     for name, kind, op in plan:  # warm-up: imports, caches, the floor's captured SQL
@@ -263,8 +286,13 @@ def in_process(pool: dict[str, WorkerProcess], samples: int) -> dict[str, Any]:
 def child_peak(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(seconds, peak RSS in MiB) of a fresh child: its own ru_maxrss, from os.wait4."""
     began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=(PEERS / "export.log").open("ab"))  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(PEERS / "export.log").open("ab"),
+    )
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - began
@@ -283,11 +311,20 @@ def exports(chosen: list[System], repeat: int) -> dict[str, list[dict]]:
             if system.name == "ours":
                 command = [PYTHON, str(ROOT / "manage.py"), "export_claims", "-o", str(out)]
             else:
-                command = [system.python, "-m", "bench.peers_worker", system.name, "export", str(out)]
+                command = [
+                    system.python,
+                    "-m",
+                    "bench.peers_worker",
+                    system.name,
+                    "export",
+                    str(out),
+                ]
             seconds, peak = child_peak(command, system.env())
             runs[system.name].append({"s": seconds, "peak_mib": peak, "bytes": out.stat().st_size})
-            say(f"  export {system.label}: {seconds:.2f} s, peak {peak:.0f} MiB, "
-                f"{out.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+            say(
+                f"  export {system.label}: {seconds:.2f} s, peak {peak:.0f} MiB, "
+                f"{out.stat().st_size / 1e6:.1f} MB"
+            )
     return runs
 
 
@@ -313,15 +350,34 @@ def serving(system: System, probe: str, authorization: str) -> Iterator[str]:
     base = f"http://{LOOPBACK}:{port}"
     chdir = package_dir(system)
     command = [
-        system.python, "-m", "gunicorn", system.wsgi, "--bind", f"{LOOPBACK}:{port}",
-        "--workers", "2", "--chdir", str(chdir), "--timeout", "120",
-        "--graceful-timeout", "5", "--log-level", "warning",
-    ]  # fmt: skip
+        system.python,
+        "-m",
+        "gunicorn",
+        system.wsgi,
+        "--bind",
+        f"{LOOPBACK}:{port}",
+        "--workers",
+        "2",
+        "--chdir",
+        str(chdir),
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+    ]
     env = system.env()
     env["PYTHONPATH"] = f"{chdir}:{ROOT}"
     with (PEERS / f"gunicorn-{system.name}.log").open("ab") as log:
-        process = subprocess.Popen(command, cwd=chdir, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            command,
+            cwd=chdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for(base + probe, authorization, process)
         yield base
@@ -353,8 +409,20 @@ def wrk(url: str, authorization: str, seconds: int, script: Path | None = None) 
     from bench.peers_report import parse_wrk
 
     assert url.startswith(f"http://{LOOPBACK}:"), url  # loopback only, always
-    command = ["wrk", "-t", "2", "-c", "20", "-d", f"{seconds}s", "--timeout", "10s",
-               "--latency", "-H", f"Authorization: {authorization}"]  # fmt: skip
+    command = [
+        "wrk",
+        "-t",
+        "2",
+        "-c",
+        "20",
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-H",
+        f"Authorization: {authorization}",
+    ]
     if script:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -405,15 +473,18 @@ def through_gunicorn(chosen: list[System], states: dict, rounds: int, seconds: i
                     script = post_script(name, request) if request["method"] == "POST" else None
                 result = wrk(url, state["authorization"], seconds, script)
                 runs.setdefault(f"{name}:{kind}", []).append(result)
-                say(f"  wrk {name} {kind}: {result['rps']:,.1f} req/s, p50 "
+                say(
+                    f"  wrk {name} {kind}: {result['rps']:,.1f} req/s, p50 "
                     f"{result['p50_ms']:,.1f} ms, p99 {result['p99_ms']:,.1f} ms, "
-                    f"{result['errors']} errors")  # fmt: skip
+                    f"{result['errors']} errors"
+                )
                 for _ in range(2):  # drain: FIFO listen queue, so these wait behind the rest
                     fetch(base + state["requests"]["page"]["path"], state["authorization"])
     return runs
 
 
 def profiles(pool: dict[str, WorkerProcess], folder: Path, quick: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     for kind, runs, name in (("list", 5, "list"), ("create", 20, "create"), ("page", 20, "page")):
         path = folder / f"profile-peers-{name}.txt"
         pool["ours"].ask("profile", name=kind, path=str(path), runs=2 if quick else runs)
@@ -431,7 +502,7 @@ def main() -> None:
     args = parser.parse_args()
     samples = args.samples or (5 if args.quick else 40)
     seconds = args.seconds or (3 if args.quick else 20)
-    rounds, export_repeat = (1, 1) if args.quick else (2, 3)
+    rounds, export_repeat = (1, 1) if args.quick else (3, 3)
     chosen = systems()
     for system in chosen:
         if not Path(system.python).exists():
@@ -442,9 +513,12 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_before": os.getloadavg(),
         "versions": {system.name: version(system) for system in chosen},
-        "quick": args.quick, "samples": samples, "seconds": seconds, "rounds": rounds,
+        "quick": args.quick,
+        "samples": samples,
+        "seconds": seconds,
+        "rounds": rounds,
         "cpus": os.cpu_count(),
-    }  # fmt: skip
+    }
     say(f"[peers] versions: {results['versions']}")
     with workers() as pool:
         states = prepare(chosen, pool)
@@ -465,8 +539,10 @@ def main() -> None:
     write_json(DATA / f"{name}.json", {"results": results, "summary": summary})
     write_markdown(folder / f"{name}.md", results, summary)
     write_chart(folder / f"{name}.png", results, summary)
-    say(f"[peers] wrote {(folder / name).relative_to(ROOT)}.md and .png "
-        f"in {results['minutes']:.1f} min")  # fmt: skip
+    say(
+        f"[peers] wrote {(folder / name).relative_to(ROOT)}.md and .png "
+        f"in {results['minutes']:.1f} min"
+    )
 
 
 if __name__ == "__main__":

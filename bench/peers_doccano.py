@@ -42,16 +42,24 @@ def fill(spec: dict[str, Any]) -> None:
     call_command("create_roles")
     admin = User.objects.create_superuser(ADMIN, "admin@example.org", "not-a-secret")
     project = SequenceLabelingProject.objects.create(
-        name=PROJECT, project_type=ProjectType.SEQUENCE_LABELING, created_by=admin,
+        name=PROJECT,
+        project_type=ProjectType.SEQUENCE_LABELING,
+        created_by=admin,
         allow_overlapping=True,
-    )  # fmt: skip
+    )
     project.add_admin()
     label = SpanType.objects.create(project=project, text="claim")
     examples = Example.objects.bulk_create(  # a list: doccano's manager reads it twice
-        [Example(project=project, text=doc["text"], upload_name=f"doc-{n}",
-                 meta={"title": doc["title"]})
-         for n, doc in enumerate(spec["docs"])]
-    )  # fmt: skip
+        [
+            Example(
+                project=project,
+                text=doc["text"],
+                upload_name=f"doc-{n}",
+                meta={"title": doc["title"]},
+            )
+            for n, doc in enumerate(spec["docs"])
+        ]
+    )
     Span.objects.bulk_create(
         (
             Span(example=example, label=label, user=admin, start_offset=start, end_offset=end)
@@ -75,7 +83,9 @@ def load(spec_path: str, fresh: bool) -> dict[str, Any]:
     project = Project.objects.get(name=PROJECT)
     label = SpanType.objects.get(project=project)
     Example.objects.filter(project=project, upload_name=CREATE_TARGET).delete()
-    examples = list(Example.objects.filter(project=project).order_by("id").values_list("id", flat=True))
+    examples = list(
+        Example.objects.filter(project=project).order_by("id").values_list("id", flat=True)
+    )
     source = spec["docs"][2]
     target = Example.objects.create(project=project, text=source["text"], upload_name=CREATE_TARGET)
     token, _ = Token.objects.get_or_create(user=User.objects.get(username=ADMIN))
@@ -87,12 +97,15 @@ def load(spec_path: str, fresh: bool) -> dict[str, Any]:
         "requests": {
             "list": {"method": "GET", "path": f"{base}/{examples[0]}/spans", "tables": tables},
             "page": {"method": "GET", "path": f"{base}/{examples[1]}/spans", "tables": tables},
-            "create": {"method": "POST", "path": f"{base}/{target.pk}/spans", "tables": tables,
-                       "body": json.dumps({"start_offset": start, "end_offset": end,
-                                           "label": label.pk})},
+            "create": {
+                "method": "POST",
+                "path": f"{base}/{target.pk}/spans",
+                "tables": tables,
+                "body": json.dumps({"start_offset": start, "end_offset": end, "label": label.pk}),
+            },
         },
         "project": project.pk,
-    }  # fmt: skip
+    }
 
 
 def export(out: Path) -> None:

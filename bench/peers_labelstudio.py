@@ -66,15 +66,24 @@ def fill(spec: dict[str, Any]) -> None:
         title=PROJECT, created_by=user, organization=organization, label_config=CONFIG
     )
     tasks = Task.objects.bulk_create(
-        Task(project=project, data={"text": doc["text"], "title": doc["title"]},
-             total_annotations=1, is_labeled=True)
+        Task(
+            project=project,
+            data={"text": doc["text"], "title": doc["title"]},
+            total_annotations=1,
+            is_labeled=True,
+        )
         for doc in spec["docs"]
-    )  # fmt: skip
+    )
     Annotation.objects.bulk_create(
-        Annotation(task=task, project=project, completed_by=user, updated_by=user,
-                   result=[region(n, doc["text"], s, e) for n, (s, e) in enumerate(doc["spans"])])
+        Annotation(
+            task=task,
+            project=project,
+            completed_by=user,
+            updated_by=user,
+            result=[region(n, doc["text"], s, e) for n, (s, e) in enumerate(doc["spans"])],
+        )
         for task, doc in zip(tasks, spec["docs"], strict=True)
-    )  # fmt: skip
+    )
 
 
 def load(spec_path: str, fresh: bool) -> dict[str, Any]:
@@ -91,23 +100,40 @@ def load(spec_path: str, fresh: bool) -> dict[str, Any]:
     tasks = list(Task.objects.filter(project=project).order_by("id").values_list("id", flat=True))
     source = spec["docs"][2]
     target = Task.objects.create(
-        project=project, data={"text": source["text"], "title": CREATE_TARGET, "create_target": True}
+        project=project,
+        data={"text": source["text"], "title": CREATE_TARGET, "create_target": True},
     )
     token, _ = Token.objects.get_or_create(user=User.objects.get(email=ADMIN))
     start, end = source["spans"][0]
-    body = {"result": [region(0, source["text"], start, end)], "was_cancelled": False,
-            "ground_truth": False, "lead_time": 1.0}  # fmt: skip
+    body = {
+        "result": [region(0, source["text"], start, end)],
+        "was_cancelled": False,
+        "ground_truth": False,
+        "lead_time": 1.0,
+    }
     tables = ["task_completion"]
     return {
         "authorization": f"Token {token.key}",
         "requests": {
-            "list": {"method": "GET", "path": f"/api/tasks/{tasks[0]}/annotations/", "tables": tables},
-            "page": {"method": "GET", "path": f"/api/tasks/{tasks[1]}/annotations/", "tables": tables},
-            "create": {"method": "POST", "path": f"/api/tasks/{target.pk}/annotations/",
-                       "body": json.dumps(body), "tables": tables},
+            "list": {
+                "method": "GET",
+                "path": f"/api/tasks/{tasks[0]}/annotations/",
+                "tables": tables,
+            },
+            "page": {
+                "method": "GET",
+                "path": f"/api/tasks/{tasks[1]}/annotations/",
+                "tables": tables,
+            },
+            "create": {
+                "method": "POST",
+                "path": f"/api/tasks/{target.pk}/annotations/",
+                "body": json.dumps(body),
+                "tables": tables,
+            },
         },
         "project": project.pk,
-    }  # fmt: skip
+    }
 
 
 def export(out: Path) -> None:

@@ -85,22 +85,40 @@ def load(spec_path: str, fresh: bool) -> dict[str, Any]:
     big, page, source = spec["docs"][0], spec["docs"][1], spec["docs"][2]
     target = create_target(source["text"])
     start, end = source["spans"][0]
-    body = {"start": start, "end": end, "exact": source["text"][start:end],
-            "claim": source["text"][start:end]}  # fmt: skip
+    body = {
+        "start": start,
+        "end": end,
+        "exact": source["text"][start:end],
+        "claim": source["text"][start:end],
+    }
     workspace = f"{API}/workspace/articles"
     tables = ["annotations_"]
     return {
         "authorization": f"Token {token.key}",
         "requests": {
             "list": {"method": "GET", "path": f"{workspace}/{big['id']}/claims/", "tables": tables},
-            "list_full": {"method": "GET", "tables": tables,
-                          "path": f"{workspace}/{big['id']}/claims/?expand=sources,events"},
-            "page": {"method": "GET", "path": f"{workspace}/{page['id']}/claims/", "tables": tables},
-            "export_page": {"method": "GET", "path": f"{API}/claims/?page_size=100",
-                            "tables": tables},
-            "create": {"method": "POST", "path": f"{workspace}/{target.pk}/claims/",
-                       "body": json.dumps(body), "tables": tables},
+            "list_full": {
+                "method": "GET",
+                "tables": tables,
+                "path": f"{workspace}/{big['id']}/claims/?expand=sources,events",
+            },
+            "page": {
+                "method": "GET",
+                "path": f"{workspace}/{page['id']}/claims/",
+                "tables": tables,
+            },
+            "export_page": {
+                "method": "GET",
+                "path": f"{API}/claims/?page_size=100",
+                "tables": tables,
+            },
+            "create": {
+                "method": "POST",
+                "path": f"{workspace}/{target.pk}/claims/",
+                "body": json.dumps(body),
+                "tables": tables,
+            },
         },
         "floor_view": f"/bench/peers-floor/{big['id']}/",
         "spans": {"list": len(big["spans"]), "page": len(page["spans"])},
-    }  # fmt: skip
+    }

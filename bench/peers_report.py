@@ -55,11 +55,16 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         entry = inproc.setdefault(name, {}).setdefault(kind, {})
         times = [run["ms"] for run in runs]
         if op == "time":
-            entry.update(ms=statistics.median(times), p90=p90(times),
-                         bytes=statistics.median(run["bytes"] for run in runs))  # fmt: skip
+            entry.update(
+                ms=statistics.median(times),
+                p90=p90(times),
+                bytes=statistics.median(run["bytes"] for run in runs),
+            )
         else:
-            entry.update(floor_ms=statistics.median(times),
-                         floor_bytes=statistics.median(run["bytes"] for run in runs))  # fmt: skip
+            entry.update(
+                floor_ms=statistics.median(times),
+                floor_bytes=statistics.median(run["bytes"] for run in runs),
+            )
     for kinds in inproc.values():
         for entry in kinds.values():
             if "floor_ms" in entry and "ms" in entry:
@@ -74,7 +79,9 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
             "errors": sum(run["errors"] for run in runs),
         }
     exported = {
-        name: {key: statistics.median(run[key] for run in runs) for key in ("s", "peak_mib", "bytes")}
+        name: {
+            key: statistics.median(run[key] for run in runs) for key in ("s", "peak_mib", "bytes")
+        }
         for name, runs in results.get("export", {}).items()
     }
     summary = {"in_process": inproc, "gunicorn": served, "export": exported}
@@ -94,42 +101,84 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per target of issue 17: what ours did, the yardstick, pass or fail."""
     rows = []
     inproc, served, exported = summary["in_process"], summary["gunicorn"], summary["export"]
-    names = {"list": "list the 1,000 spans", "page": "a page of 100 (lean)",
-             "create": "create one span"}  # fmt: skip
+    names = {
+        "list": "list the 1,000 spans",
+        "page": "a page of 100 (lean)",
+        "create": "create one span",
+    }
     for kind, label in names.items():
         times = {n: inproc[n][kind]["ms"] for n in inproc if kind in inproc[n]}
         if "ours" in times and len(times) > 1:
             peer, best = fastest(times)
-            rows.append({"target": f"{label}, in-process: ms ≤ fastest peer",
-                         "ours": times["ours"], "yardstick": best, "peer": peer,
-                         "ratio": times["ours"] / best, "pass": times["ours"] <= best})  # fmt: skip
+            rows.append(
+                {
+                    "target": f"{label}, in-process: ms ≤ fastest peer",
+                    "ours": times["ours"],
+                    "yardstick": best,
+                    "peer": peer,
+                    "ratio": times["ours"] / best,
+                    "pass": times["ours"] <= best,
+                }
+            )
         if "ours" in served and kind in served["ours"]:
             rps = {n: served[n][kind]["rps"] for n in served if kind in served[n]}
             p99 = {n: served[n][kind]["p99_ms"] for n in served if kind in served[n]}
             if len(rps) > 1:
                 peer, best = fastest(rps, lower_is_better=False)
-                rows.append({"target": f"{label}, gunicorn: req/s ≥ fastest peer",
-                             "ours": rps["ours"], "yardstick": best, "peer": peer,
-                             "ratio": rps["ours"] / best, "pass": rps["ours"] >= best})  # fmt: skip
+                rows.append(
+                    {
+                        "target": f"{label}, gunicorn: req/s ≥ fastest peer",
+                        "ours": rps["ours"],
+                        "yardstick": best,
+                        "peer": peer,
+                        "ratio": rps["ours"] / best,
+                        "pass": rps["ours"] >= best,
+                    }
+                )
                 peer, best = fastest(p99)
-                rows.append({"target": f"{label}, gunicorn: p99 ≤ fastest peer's",
-                             "ours": p99["ours"], "yardstick": best, "peer": peer,
-                             "ratio": p99["ours"] / best, "pass": p99["ours"] <= best})  # fmt: skip
-    for kind, label in (("list_full", "full 1,000-claim list (?expand=sources,events)"),
-                        ("export_page", "export page of 100 (sources, article, corrections)")):
+                rows.append(
+                    {
+                        "target": f"{label}, gunicorn: p99 ≤ fastest peer's",
+                        "ours": p99["ours"],
+                        "yardstick": best,
+                        "peer": peer,
+                        "ratio": p99["ours"] / best,
+                        "pass": p99["ours"] <= best,
+                    }
+                )
+    for kind, label in (
+        ("list_full", "full 1,000-claim list (?expand=sources,events)"),
+        ("export_page", "export page of 100 (sources, article, corrections)"),
+    ):
         entry = inproc.get("ours", {}).get(kind)
         if entry and "floor_pct" in entry:
-            rows.append({"target": f"{label}: ≥ {RICH_FLOOR_TARGET:.0f}% of its raw-SQL floor",
-                         "ours": entry["floor_pct"], "yardstick": RICH_FLOOR_TARGET, "peer": None,
-                         "ratio": entry["floor_pct"] / RICH_FLOOR_TARGET,
-                         "pass": entry["floor_pct"] >= RICH_FLOOR_TARGET})  # fmt: skip
+            rows.append(
+                {
+                    "target": f"{label}: ≥ {RICH_FLOOR_TARGET:.0f}% of its raw-SQL floor",
+                    "ours": entry["floor_pct"],
+                    "yardstick": RICH_FLOOR_TARGET,
+                    "peer": None,
+                    "ratio": entry["floor_pct"] / RICH_FLOOR_TARGET,
+                    "pass": entry["floor_pct"] >= RICH_FLOOR_TARGET,
+                }
+            )
     if "ours" in exported and len(exported) > 1:
-        for key, label in (("s", "full export: time ≤ fastest peer"),
-                           ("peak_mib", "full export: peak memory ≤ smallest peer")):
+        for key, label in (
+            ("s", "full export: time ≤ fastest peer"),
+            ("peak_mib", "full export: peak memory ≤ smallest peer"),
+        ):
             values = {n: exported[n][key] for n in exported}
             peer, best = fastest(values)
-            rows.append({"target": label, "ours": values["ours"], "yardstick": best, "peer": peer,
-                         "ratio": values["ours"] / best, "pass": values["ours"] <= best})  # fmt: skip
+            rows.append(
+                {
+                    "target": label,
+                    "ours": values["ours"],
+                    "yardstick": best,
+                    "peer": peer,
+                    "ratio": values["ours"] / best,
+                    "pass": values["ours"] <= best,
+                }
+            )
     return rows
 
 
@@ -175,40 +224,61 @@ def ratio_to_peers(values: dict[str, float], lower_is_better: bool = True) -> st
 
 def table(summary: dict[str, Any]) -> list[str]:
     inproc, served, exported = summary["in_process"], summary["gunicorn"], summary["export"]
-    lines = ["| request | ours | doccano | Label Studio | ours ÷ fastest peer |",
-             "|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| request | ours | doccano | Label Studio | ours ÷ fastest peer |",
+        "|---|---|---|---|---|",
+    ]
 
     def row(label: str, cells: dict[str, str], ratio: str) -> None:
-        lines.append(f"| {label} | " + " | ".join(cells.get(n, "–") for n in LABELS)
-                     + f" | {ratio} |")  # fmt: skip
+        lines.append(
+            f"| {label} | " + " | ".join(cells.get(n, "–") for n in LABELS) + f" | {ratio} |"
+        )
 
-    for kind, label in (("list", "list the 1,000 spans of one document (our lean list)"),
-                        ("create", "create one span"),
-                        ("page", "a page of 100: one 100-span document (our lean list)")):  # fmt: skip
+    for kind, label in (
+        ("list", "list the 1,000 spans of one document (our lean list)"),
+        ("create", "create one span"),
+        ("page", "a page of 100: one 100-span document (our lean list)"),
+    ):
         entries = {n: inproc.get(n, {}).get(kind) for n in LABELS}
         times = {n: e["ms"] for n, e in entries.items() if e and "ms" in e}
         row(label, {n: cell(e) for n, e in entries.items()}, ratio_to_peers(times) + " (time)")
-    for kind, label in (("list_full", "ours, rich: the 1,000 claims ?expand=sources,events"),
-                        ("export_page", "ours, rich: export page ?page_size=100")):  # fmt: skip
+    for kind, label in (
+        ("list_full", "ours, rich: the 1,000 claims ?expand=sources,events"),
+        ("export_page", "ours, rich: export page ?page_size=100"),
+    ):
         row(label, {"ours": cell(inproc.get("ours", {}).get(kind))}, "–")
-    for kind, label in (("list", "list of 1,000 through gunicorn"),
-                        ("page", "page of 100 through gunicorn"),
-                        ("create", "create one span through gunicorn")):  # fmt: skip
+    for kind, label in (
+        ("list", "list of 1,000 through gunicorn"),
+        ("page", "page of 100 through gunicorn"),
+        ("create", "create one span through gunicorn"),
+    ):
         entries = {n: served.get(n, {}).get(kind) for n in LABELS}
         rps = {n: e["rps"] for n, e in entries.items() if e}
-        row(label, {n: served_cell(e) for n, e in entries.items()},
-            ratio_to_peers(rps, lower_is_better=False) + " (req/s)")  # fmt: skip
+        row(
+            label,
+            {n: served_cell(e) for n, e in entries.items()},
+            ratio_to_peers(rps, lower_is_better=False) + " (req/s)",
+        )
     floor = served.get("ours", {}).get("floor_view")
     lean = served.get("ours", {}).get("list")
     if floor and lean:
-        row("ours: the lean list's SQL, rows as JSON (bench/peers-floor), through gunicorn",
+        row(
+            "ours: the lean list's SQL, rows as JSON (bench/peers-floor), through gunicorn",
             {"ours": served_cell(floor)},
-            f"our list at {100 * lean['rps'] / floor['rps']:.0f}% of it (req/s)")  # fmt: skip
-    cells = {n: f"{e['s']:.2f} s, {e['peak_mib']:.0f} MiB peak, {size(e['bytes'])}"
-             for n, e in exported.items()}  # fmt: skip
-    row("full export of 11,000 annotations", cells,
-        ratio_to_peers({n: e["s"] for n, e in exported.items()}) + " (time), "
-        + ratio_to_peers({n: e["peak_mib"] for n, e in exported.items()}) + " (memory)")  # fmt: skip
+            f"our list at {100 * lean['rps'] / floor['rps']:.0f}% of it (req/s)",
+        )
+    cells = {
+        n: f"{e['s']:.2f} s, {e['peak_mib']:.0f} MiB peak, {size(e['bytes'])}"
+        for n, e in exported.items()
+    }
+    row(
+        "full export of 11,000 annotations",
+        cells,
+        ratio_to_peers({n: e["s"] for n, e in exported.items()})
+        + " (time), "
+        + ratio_to_peers({n: e["peak_mib"] for n, e in exported.items()})
+        + " (memory)",
+    )
     return lines
 
 
@@ -216,13 +286,16 @@ def verdict_table(summary: dict[str, Any]) -> list[str]:
     lines = ["| target | ours | yardstick | ratio | result |", "|---|---|---|---|---|"]
     for v in summary["verdicts"]:
         yardstick = f"{v['yardstick']:,.1f}" + (f" ({LABELS[v['peer']]})" if v["peer"] else "")
-        lines.append(f"| {v['target']} | {v['ours']:,.1f} | {yardstick} | {v['ratio']:.2f} | "
-                     f"{'PASS' if v['pass'] else '**FAIL**'} |")  # fmt: skip
+        lines.append(
+            f"| {v['target']} | {v['ours']:,.1f} | {yardstick} | {v['ratio']:.2f} | "
+            f"{'PASS' if v['pass'] else '**FAIL**'} |"
+        )
     return lines
 
 
-def write_markdown(path: Path, results: dict[str, Any], summary: dict[str, Any],
-                   notes: str = "") -> None:  # fmt: skip
+def write_markdown(
+    path: Path, results: dict[str, Any], summary: dict[str, Any], notes: str = ""
+) -> None:
     """The table, the verdicts, the run's conditions; ``notes`` (the causes) kept from the
     hand-written part of an earlier file, below its marker."""
     marker = "<!-- hand-written below: kept by bench/peers.py -->"
@@ -272,14 +345,26 @@ def write_chart(path: Path, results: dict[str, Any], summary: dict[str, Any]) ->
     for n, name in enumerate(LABELS):
         entries = summary["in_process"].get(name, {})
         values = [entries.get(kind, {}).get("ms", 0) for kind, _ in kinds]
-        left.bar([i + (n - 1) * width for i in range(len(kinds))], values, width,
-                 label=LABELS[name], color=colours[name])  # fmt: skip
+        left.bar(
+            [i + (n - 1) * width for i in range(len(kinds))],
+            values,
+            width,
+            label=LABELS[name],
+            color=colours[name],
+        )
         served = summary["gunicorn"].get(name, {})
         values = [served.get(kind, {}).get("rps", 0) for kind, _ in kinds]
-        right.bar([i + (n - 1) * width for i in range(len(kinds))], values, width,
-                  label=LABELS[name], color=colours[name])  # fmt: skip
-    for axis, title in ((left, "in-process, median ms (log; lower is better)"),
-                        (right, "gunicorn 2 workers + wrk, req/s (higher is better)")):  # fmt: skip
+        right.bar(
+            [i + (n - 1) * width for i in range(len(kinds))],
+            values,
+            width,
+            label=LABELS[name],
+            color=colours[name],
+        )
+    for axis, title in (
+        (left, "in-process, median ms (log; lower is better)"),
+        (right, "gunicorn 2 workers + wrk, req/s (higher is better)"),
+    ):
         axis.set_xticks(range(len(kinds)), [label for _, label in kinds])
         axis.set_title(title, fontsize=10)
         axis.legend(fontsize=8)

@@ -53,8 +53,10 @@ class Worker:
         else:
             response = self.client.get(request["path"])
         if response.status_code not in (200, 201):
-            raise RuntimeError(f"{name}: {request['path']} answered {response.status_code}: "
-                               f"{response.content[:300]!r}")  # fmt: skip
+            raise RuntimeError(
+                f"{name}: {request['path']} answered {response.status_code}: "
+                f"{response.content[:300]!r}"
+            )
         return response
 
     def time(self, name: str) -> dict[str, Any]:
