@@ -293,6 +293,47 @@ def verdict_table(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+PAYLOADS = """## Where the payloads differ
+
+- **The span lists** (1,000 and 100): ours (the lean list, the workspace's default) gives
+  per claim its id, span, status, the claim's wording, verdict slug, author, source
+  count and its appearance's id and states; doccano gives per span its id, offsets,
+  label id, user, example, probability and two timestamps, with no text; Label Studio
+  gives the task's one annotation, whose `result` holds every region with its offsets,
+  its quoted text and labels, plus the annotation's own metadata. Ours is the largest
+  because it carries the claim's wording and review state, which the peers have no
+  notion of; the comparison is like for like in what a client needs to draw the spans.
+- **Create**: ours answers the full workspace representation of the new claim (1.7 kB,
+  with its ETag), doccano the span row, Label Studio the annotation.
+- **Our rich representations** have no peer counterpart: the full list
+  (`?expand=sources,events`: sources, events, permissions of the reader) and the export
+  page (`/api/v1/claims/?page_size=100`: article, verdict scale, sources, corrections).
+  They are judged against their own raw-SQL floor only.
+- **The export**: ours is JSON Lines of every approved claim with its article, sources,
+  verdict and rationale (the article object repeated on every line); doccano's JSONL
+  has each document's text once and its spans as `[start, end, label]`; Label Studio's
+  JSON has each task's text once and each region with its quoted text.
+
+## How it was run
+
+`make bench-peers` (bench/README.md, "Against doccano and Label Studio"). Each system in
+its own virtualenv and PostgreSQL database (`peers_ours`, `peers_doccano`,
+`peers_labelstudio`), filled through its own models with the same texts and offsets (ours
+by `generate_bench_data`, read back into `var/peers/spec.json`, which the peers load).
+In-process: one long-lived worker per system (its python, its settings, its
+`django.test.Client` with its admin's or editor's API token) runs the request the
+coordinator names next. A floor is the endpoint's own SELECTs on the system's tables,
+captured from the request and run again with a raw cursor, rows → dicts →
+`json.dumps`. Creates go to a fresh empty document each run, so the lists keep their
+size. Exports: `manage.py export_claims -o FILE`, doccano's `export_dataset` task
+function (its zip unpacked to count the bytes), Label Studio's `export_project` (what
+`label-studio export` runs), each in a fresh process, peak RSS from `os.wait4`.
+gunicorn: 2 sync workers, each system's own WSGI app and settings (ours and doccano keep
+database connections open, Label Studio's default does not); wrk `-t2 -c20 --latency`
+with the token header, a Lua script for the POST.
+"""
+
+
 def write_markdown(
     path: Path, results: dict[str, Any], summary: dict[str, Any], notes: str = ""
 ) -> None:
@@ -324,6 +365,7 @@ def write_markdown(
         "",
         *verdict_table(summary),
         "",
+        PAYLOADS,
         marker,
         kept.strip("\n") or notes,
         "",
