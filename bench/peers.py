@@ -527,6 +527,11 @@ def main() -> None:
         results["export"] = exports(chosen, export_repeat)
         say(f"[peers] in-process, {samples} interleaved samples of each request")
         results["in_process"] = in_process(pool, samples)
+        results["queries"] = {
+            f"{name}:{kind}": pool[name].ask("queries", name=kind)
+            for name in pool
+            for kind in states[name]["requests"]
+        }
         say("[peers] profiles of our requests")
         profiles(pool, DATA if args.quick else BENCH, args.quick)
     say(f"[peers] through gunicorn, wrk {seconds} s x {rounds} round(s)")

@@ -282,6 +282,20 @@ def table(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def query_table(results: dict[str, Any]) -> list[str]:
+    """Statements per request: all of them, and the SELECTs its floor runs again."""
+    counts = results.get("queries", {})
+    kinds = ("list", "page", "create", "list_full", "export_page")
+    lines = ["| request | " + " | ".join(LABELS.values()) + " |", "|---" * 4 + "|"]
+    for kind in kinds:
+        cells = []
+        for name in LABELS:
+            found = counts.get(f"{name}:{kind}")
+            cells.append(f"{found['total']} ({found['data']} on its tables)" if found else "–")
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def verdict_table(summary: dict[str, Any]) -> list[str]:
     lines = ["| target | ours | yardstick | ratio | result |", "|---|---|---|---|---|"]
     for v in summary["verdicts"]:
@@ -365,6 +379,10 @@ def write_markdown(
         "",
         *verdict_table(summary),
         "",
+        "## SQL statements per request",
+        "",
+        *query_table(results),
+        "",
         PAYLOADS,
         marker,
         kept.strip("\n") or notes,
@@ -381,7 +399,9 @@ def write_chart(path: Path, results: dict[str, Any], summary: dict[str, Any]) ->
     import matplotlib.pyplot as plt
 
     colours = {"ours": "#d1495b", "doccano": "#00798c", "labelstudio": "#edae49"}
-    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    figure, (left, right, export) = plt.subplots(
+        1, 3, figsize=(15, 4.5), gridspec_kw={"width_ratios": [3, 3, 2]}
+    )
     kinds = [("list", "list 1,000"), ("page", "page of 100"), ("create", "create")]
     width = 0.27
     for n, name in enumerate(LABELS):
@@ -411,6 +431,14 @@ def write_chart(path: Path, results: dict[str, Any], summary: dict[str, Any]) ->
         axis.set_title(title, fontsize=10)
         axis.legend(fontsize=8)
     left.set_yscale("log")
+    exported = summary["export"]
+    for n, name in enumerate(n for n in LABELS if n in exported):
+        entry = exported[name]
+        export.bar(n, entry["peak_mib"], 0.6, color=colours[name])
+        export.annotate(f"{entry['s']:.2f} s", (n, entry["peak_mib"]), ha="center", va="bottom")
+    shown = [LABELS[n] for n in LABELS if n in exported]
+    export.set_xticks(range(len(shown)), shown)
+    export.set_title("full export: peak MiB (time on top; lower is better)", fontsize=10)
     figure.suptitle(f"factcheck against doccano and Label Studio ({results['date']})", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)

@@ -66,20 +66,28 @@ class Worker:
         ms = 1000 * (time.perf_counter() - began)
         return {"ms": ms, "bytes": len(body), "status": response.status_code}
 
-    def capture(self, name: str) -> list[str]:
-        """The SELECTs the request runs against the system's own tables (not the session,
-        the token or the user): what its floor reads again with raw SQL."""
+    def captured(self, name: str) -> list[str]:
+        """Every SQL statement one request runs."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
             self.send(name)
+        return [query["sql"] for query in captured.captured_queries]
+
+    def queries(self, name: str) -> dict[str, int]:
+        """How many statements the request runs, and how many of them are SELECTs on the
+        system's own tables (the rest: session, token, user, permissions, writes)."""
+        return {"total": len(self.captured(name)), "data": len(self.capture(name))}
+
+    def capture(self, name: str) -> list[str]:
+        """The SELECTs the request runs against the system's own tables (not the session,
+        the token or the user): what its floor reads again with raw SQL."""
         tables = self.requests[name]["tables"]
         return [
-            query["sql"]
-            for query in captured.captured_queries
-            if query["sql"].lstrip().upper().startswith("SELECT")
-            and any(table in query["sql"] for table in tables)
+            sql
+            for sql in self.captured(name)
+            if sql.lstrip().upper().startswith("SELECT") and any(table in sql for table in tables)
         ]
 
     def floor(self, name: str) -> dict[str, Any]:

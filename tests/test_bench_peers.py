@@ -111,3 +111,11 @@ def test_table_shows_our_list_against_its_floor_view():
     floor_row = next(line for line in lines if "peers-floor" in line)
     assert "our list at 50% of it" in floor_row
     assert all(line.count("|") == 6 for line in lines)
+
+
+def test_query_counts_are_tabled_per_system():
+    from bench.peers_report import query_table
+
+    counts = {"ours:list": {"total": 5, "data": 3}, "doccano:list": {"total": 4, "data": 1}}
+    lines = query_table({"queries": counts})
+    assert lines[2] == "| list | 5 (3 on its tables) | 4 (1 on its tables) | – |"
