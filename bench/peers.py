@@ -484,11 +484,21 @@ def through_gunicorn(chosen: list[System], states: dict, rounds: int, seconds: i
 
 
 def profiles(pool: dict[str, WorkerProcess], folder: Path, quick: bool) -> None:
+    """pyinstrument on our three shared requests (in the worker) and on our export (the
+    command in a fresh process, start-up included, as the export row times it)."""
     folder.mkdir(parents=True, exist_ok=True)
     for kind, runs, name in (("list", 5, "list"), ("create", 20, "create"), ("page", 20, "page")):
         path = folder / f"profile-peers-{name}.txt"
         pool["ours"].ask("profile", name=kind, path=str(path), runs=2 if quick else runs)
         say(f"  profile written to {path.relative_to(ROOT)}")
+    path = folder / "profile-peers-export.txt"
+    ours = next(system for system in systems() if system.name == "ours")
+    command = [
+        PYTHON, "-m", "pyinstrument", "-r", "text", "-i", "0.001", "-o", str(path),
+        str(ROOT / "manage.py"), "export_claims", "-o", str(PEERS / "export-ours.out"),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env=ours.env(), check=True, stderr=subprocess.DEVNULL)
+    say(f"  profile written to {path.relative_to(ROOT)}")
 
 
 # --- the run -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import json
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 from factcheck.urls import urlpatterns as app_urlpatterns
@@ -27,6 +26,7 @@ def lean_sql(article_id: int) -> str:
     once per article (as the bench editor sees it), so the floor never drifts from it."""
     if article_id not in _LEAN_SQL:
         from django.contrib.auth.models import User
+        from django.test.utils import CaptureQueriesContext  # here: never at start-up
 
         from annotations.publishing.workspace import lean_claims
 
