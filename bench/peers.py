@@ -106,7 +106,7 @@ def systems() -> list[System]:
             "Label Studio",
             str(PEERS / "labelstudio" / "bin" / "python"),
             "peers_labelstudio",
-            "core.wsgi:application",
+            "bench.peers_labelstudio_wsgi:application",
             "label-studio",
             {
                 "DJANGO_SETTINGS_MODULE": "core.settings.label_studio",

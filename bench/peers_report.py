@@ -342,9 +342,11 @@ captured from the request and run again with a raw cursor, rows → dicts →
 size. Exports: `manage.py export_claims -o FILE`, doccano's `export_dataset` task
 function (its zip unpacked to count the bytes), Label Studio's `export_project` (what
 `label-studio export` runs), each in a fresh process, peak RSS from `os.wait4`.
-gunicorn: 2 sync workers, each system's own WSGI app and settings (ours and doccano keep
-database connections open, Label Studio's default does not); wrk `-t2 -c20 --latency`
-with the token header, a Lua script for the POST.
+gunicorn: 2 sync workers, each system's own WSGI app and settings; all three keep their
+database connection open between requests, in-process and served (Label Studio's settings
+would open one per request: `bench/peers_labelstudio.py` sets `CONN_MAX_AGE` as ours
+and doccano do, `bench/peers_labelstudio_wsgi.py` serves its app
+with it). wrk `-t2 -c20 --latency` with the token header, a Lua script for the POST.
 """
 
 
