@@ -81,7 +81,7 @@ bench-matching: setup
 # Issue 17: side by side with doccano and Label Studio (bench/README.md, "Against doccano
 # and Label Studio"). Each peer gets a virtualenv of its own under var/peers/ (made once,
 # 3-5 minutes; never a dependency of the app), its own PostgreSQL database, the same data.
-# Writes bench/peers.md and bench/peers.png (about 15 minutes); BENCH_ARGS=--quick tries it.
+# Writes bench/peers.md and bench/peers.png (about 12 minutes); BENCH_ARGS=--quick tries it.
 PEERS_DIR := var/peers
 
 $(PEERS_DIR)/doccano/.installed:

@@ -119,3 +119,17 @@ def test_query_counts_are_tabled_per_system():
     counts = {"ours:list": {"total": 5, "data": 3}, "doccano:list": {"total": 4, "data": 1}}
     lines = query_table({"queries": counts})
     assert lines[2] == "| list | 5 (3 on its tables) | 4 (1 on its tables) | – |"
+
+
+def test_a_new_report_keeps_the_hand_written_reading_below_its_marker(tmp_path):
+    from bench.peers_report import write_markdown
+
+    data = results()
+    data.update(versions={"ours": "0.1.0"}, load_before=(0.1, 0.2, 0.3),
+                load_after=(0.4, 0.5, 0.6), date="2026-11-29", minutes=1.0, cpus=2,
+                quick=False, samples=3, seconds=20, rounds=1)  # fmt: skip
+    path = tmp_path / "peers.md"
+    write_markdown(path, data, summarize(data), notes="## Why\n\nfirst reading")
+    assert path.read_text().rstrip().endswith("first reading")
+    write_markdown(path, data, summarize(data))
+    assert path.read_text().count("first reading") == 1
