@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-scale bench-matching setup vnu clean
+.PHONY: run test lint bench bench-scale bench-matching bench-peers setup vnu clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,29 @@ bench-matching: setup
 	@pg_isready -q -h 127.0.0.1 -p 5432 || \
 		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
 	DJANGO_DEBUG=true $(BIN)/python bench/matching_bench.py
+
+# Issue 17: side by side with doccano and Label Studio (bench/README.md, "Against doccano
+# and Label Studio"). Each peer gets a virtualenv of its own under var/peers/ (made once,
+# 3-5 minutes; never a dependency of the app), its own PostgreSQL database, the same data.
+# Writes bench/peers.md and bench/peers.png (about 12 minutes); BENCH_ARGS=--quick tries it.
+PEERS_DIR := var/peers
+
+$(PEERS_DIR)/doccano/.installed:
+	$(PYTHON) -m venv $(PEERS_DIR)/doccano
+	$(PEERS_DIR)/doccano/bin/pip install --quiet --upgrade pip
+	$(PEERS_DIR)/doccano/bin/pip install --quiet doccano==1.8.4 'psycopg[binary]' 'marshmallow<4' 'numpy<2' gunicorn
+	touch $@
+
+$(PEERS_DIR)/labelstudio/.installed:
+	$(PYTHON) -m venv $(PEERS_DIR)/labelstudio
+	$(PEERS_DIR)/labelstudio/bin/pip install --quiet --upgrade pip
+	$(PEERS_DIR)/labelstudio/bin/pip install --quiet label-studio==1.23.2 gunicorn
+	touch $@
+
+bench-peers: setup $(PEERS_DIR)/doccano/.installed $(PEERS_DIR)/labelstudio/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
+	$(BIN)/python bench/peers.py $(BENCH_ARGS)
