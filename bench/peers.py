@@ -432,10 +432,11 @@ def wrk(url: str, authorization: str, seconds: int, script: Path | None = None) 
 def post_script(system: str, request: dict) -> Path:
     """A wrk script that POSTs the system's create body (written under var/peers/)."""
     path = PEERS / f"wrk-create-{system}.lua"
+    headers = {"Content-Type": "application/json", **request.get("headers", {})}
     path.write_text(
         'wrk.method = "POST"\n'
         f"wrk.body = {json.dumps(request['body'])}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
+        + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
     )
     return path
 

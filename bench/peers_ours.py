@@ -112,10 +112,13 @@ def load(spec_path: str, fresh: bool) -> dict[str, Any]:
                 "path": f"{API}/claims/?page_size=100",
                 "tables": tables,
             },
+            # Like for like: doccano and Label Studio answer the span they made; ours
+            # answers the lean claim when asked (the full one is a GET away).
             "create": {
                 "method": "POST",
                 "path": f"{workspace}/{target.pk}/claims/",
                 "body": json.dumps(body),
+                "headers": {"Prefer": "return=minimal"},
                 "tables": tables,
             },
         },

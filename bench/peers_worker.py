@@ -47,8 +47,9 @@ class Worker:
     def send(self, name: str):
         request = self.requests[name]
         if request["method"] == "POST":
+            headers = request.get("headers", {})
             response = self.client.post(
-                request["path"], request["body"], content_type="application/json"
+                request["path"], request["body"], content_type="application/json", headers=headers
             )
         else:
             response = self.client.get(request["path"])
