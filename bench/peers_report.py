@@ -317,14 +317,18 @@ PAYLOADS = """## Where the payloads differ
   its quoted text and labels, plus the annotation's own metadata. Ours is the largest
   because it carries the claim's wording and review state, which the peers have no
   notion of; the comparison is like for like in what a client needs to draw the spans.
-- **Create**: ours answers the full workspace representation of the new claim (1.7 kB,
-  with its ETag), doccano the span row, Label Studio the annotation.
+- **Create**: ours is asked with `Prefer: return=minimal` and answers the new claim as
+  the lean list gives it (its address in `Location`), doccano answers the span row,
+  Label Studio the annotation. Without the header ours answers the full workspace
+  representation (1.7 kB, with its ETag; five more queries).
 - **Our rich representations** have no peer counterpart: the full list
   (`?expand=sources,events`: sources, events, permissions of the reader) and the export
   page (`/api/v1/claims/?page_size=100`: article, verdict scale, sources, corrections).
   They are judged against their own raw-SQL floor only.
-- **The export**: ours is JSON Lines of every approved claim with its article, sources,
-  verdict and rationale (the article object repeated on every line); doccano's JSONL
+- **The export**: ours is `export_claims --representation 2`, JSON Lines of every
+  approved claim with its sources, verdict, rationale (HTML) and quote, the article
+  named by id (version 1, the API's default, repeats the article object on every line
+  and the rationale as plain text: a third more bytes); doccano's JSONL
   has each document's text once and its spans as `[start, end, label]`; Label Studio's
   JSON has each task's text once and each region with its quoted text.
 
@@ -339,7 +343,7 @@ In-process: one long-lived worker per system (its python, its settings, its
 coordinator names next. A floor is the endpoint's own SELECTs on the system's tables,
 captured from the request and run again with a raw cursor, rows → dicts →
 `json.dumps`. Creates go to a fresh empty document each run, so the lists keep their
-size. Exports: `manage.py export_claims -o FILE`, doccano's `export_dataset` task
+size. Exports: `manage.py export_claims --representation 2 -o FILE`, doccano's `export_dataset` task
 function (its zip unpacked to count the bytes), Label Studio's `export_project` (what
 `label-studio export` runs), each in a fresh process, peak RSS from `os.wait4`.
 gunicorn: 2 sync workers, each system's own WSGI app and settings; all three keep their
