@@ -32,7 +32,7 @@ def lean_sql(article_id: int) -> str:
 
         editor = User.objects.get(username="bench-editor")
         with CaptureQueriesContext(connection) as captured:
-            lean_claims(editor, article_id, {})
+            lean_claims(editor, article_id)
         _LEAN_SQL[article_id] = captured.captured_queries[-1]["sql"]
     return _LEAN_SQL[article_id]
 

@@ -3,6 +3,8 @@ issue 17's targets (no server, no peer installed)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.peers_report import duration_ms, parse_wrk, summarize, table
@@ -133,3 +135,25 @@ def test_a_new_report_keeps_the_hand_written_reading_below_its_marker(tmp_path):
     assert path.read_text().rstrip().endswith("first reading")
     write_markdown(path, data, summarize(data))
     assert path.read_text().count("first reading") == 1
+
+
+@pytest.mark.django_db
+def test_the_floor_view_reads_the_rows_the_lean_list_reads(seed_articles, reviewer, rf):
+    from django.contrib.auth.models import Group
+
+    from annotations.publishing.workspace import lean_claims
+    from bench import urls
+    from tests import factories
+    from tests.conftest import make_user
+
+    editor = make_user("bench-editor", "Editors")
+    assert editor.groups.filter(pk=Group.objects.get(name="Editors").pk).exists()
+    article = seed_articles["000"]
+    for n in range(3):
+        factories.make_draft(article, reviewer, n=n)
+    urls._LEAN_SQL.clear()
+    response = urls.peers_floor(rf.get("/"), article.pk)
+    rows = json.loads(response.content)
+    listed = lean_claims(editor, article.pk)
+    assert [row["claim_id"] for row in rows] == [item["id"] for item in listed]
+    assert len(listed) == 3
