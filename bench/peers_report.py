@@ -123,6 +123,7 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
         if "ours" in served and kind in served["ours"]:
             rps = {n: served[n][kind]["rps"] for n in served if kind in served[n]}
             p99 = {n: served[n][kind]["p99_ms"] for n in served if kind in served[n]}
+            answered = not served["ours"][kind]["errors"]  # fast errors are no speed
             if len(rps) > 1:
                 peer, best = fastest(rps, lower_is_better=False)
                 rows.append(
@@ -132,7 +133,7 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
                         "yardstick": best,
                         "peer": peer,
                         "ratio": rps["ours"] / best,
-                        "pass": rps["ours"] >= best,
+                        "pass": rps["ours"] >= best and answered,
                     }
                 )
                 peer, best = fastest(p99)
@@ -143,7 +144,7 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
                         "yardstick": best,
                         "peer": peer,
                         "ratio": p99["ours"] / best,
-                        "pass": p99["ours"] <= best,
+                        "pass": p99["ours"] <= best and answered,
                     }
                 )
     for kind, label in (

@@ -157,3 +157,15 @@ def test_the_floor_view_reads_the_rows_the_lean_list_reads(seed_articles, review
     listed = lean_claims(editor, article.pk)
     assert [row["claim_id"] for row in rows] == [item["id"] for item in listed]
     assert len(listed) == 3
+
+
+def test_a_run_of_errors_is_no_speed():
+    from bench.peers_report import verdicts
+
+    served = {
+        "ours": {"page": {"rps": 900.0, "p99_ms": 5.0, "errors": 12}},
+        "doccano": {"page": {"rps": 100.0, "p99_ms": 50.0, "errors": 0}},
+    }
+    summary = {"in_process": {}, "gunicorn": served, "export": {}}
+    rows = [row for row in verdicts(summary) if "gunicorn" in row["target"]]
+    assert len(rows) == 2 and not any(row["pass"] for row in rows)
