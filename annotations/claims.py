@@ -54,7 +54,11 @@ def claim_create(
     claimant: Claimant | None = None,
     claim_date: date | None = None,
 ) -> Claim:
-    """A new draft on a span of ``article``: that span is its first appearance."""
+    """A new draft on a span of ``article``: that span is its first appearance.
+
+    The claim returned carries that appearance (``primary_appearance``) and its sources
+    as saved (``saved_sources``).
+    """
     if not can_use_workspace(user):
         raise PermissionDenied(NO_WORKSPACE)
     quote = make_quote(article.body, start, end, exact)
@@ -81,9 +85,11 @@ def claim_create(
             exclude=["article", "author", "verdict", "claimant"], validate_constraints=False
         )
         obj.save()
-        create_primary(obj, user)
-        _replace_sources(obj, sources, new=True)
+        appearance = create_primary(obj, user)
+        saved = _replace_sources(obj, sources, new=True)
         embed_after_commit(obj.pk)
+    # What was written with it, for an answer made without reading it back.
+    obj.primary_appearance, obj.saved_sources = appearance, saved
     return obj
 
 
@@ -216,8 +222,10 @@ def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
     notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
 
 
-def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]], *, new: bool = False) -> None:
-    """Make the claim's sources exactly ``sources``, in that order.
+def _replace_sources(
+    claim: Claim, sources: Sequence[dict[str, Any]], *, new: bool = False
+) -> list[Source]:
+    """Make the claim's sources exactly ``sources``, in that order (returned, saved).
 
     Items with an ``id`` update that source; items without one are created;
     sources not named are removed. Field errors come back per item. A ``new`` claim
@@ -255,3 +263,4 @@ def _replace_sources(claim: Claim, sources: Sequence[dict[str, Any]], *, new: bo
         Source.objects.filter(claim=claim).exclude(pk__in=kept_ids).delete()
     for source in keep:
         source.save()
+    return keep

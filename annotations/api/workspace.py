@@ -54,6 +54,7 @@ from annotations.publishing.workspace import (
     appearing_in,
     in_text_order,
     lean_claims,
+    lean_new_claim,
     workspace_rows,
 )
 from annotations.richtext import render_markdown
@@ -255,7 +256,7 @@ class ArticleClaimsView(WorkspaceView):
             raise exceptions.PermissionDenied(str(exc)) from None
         location = request.build_absolute_uri(reverse("api:workspace-claim", args=[claim.pk]))
         if wants_minimal(request):
-            (item,) = lean_claims(request.user, article.pk, claim_id=claim.pk)
+            item = lean_new_claim(claim)
             headers = {"Location": location, "Preference-Applied": "return=minimal"}
             return Response(item, status=status.HTTP_201_CREATED, headers=headers)
         response = self.represent(claim, status.HTTP_201_CREATED)

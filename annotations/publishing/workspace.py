@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations import workflow
@@ -26,7 +26,7 @@ from annotations.access import (
     can_resolve_anchor,
 )
 from annotations.models import Appearance, Claim, ClaimEvent, Source, visibility
-from annotations.publishing.people import display_name, person_of
+from annotations.publishing.people import display_name, person, person_of
 from annotations.publishing.rows import ClaimBuilder, claim_rows
 from annotations.publishing.scale import Bounds
 from annotations.publishing.uris import Links
@@ -68,18 +68,15 @@ def appearing_in(article_id: int, user) -> QuerySet[Claim]:
     ).visible_to(user)
 
 
-def lean_claims(user, article_id: int, claim_id: int | None = None) -> list[dict[str, Any]]:
+def lean_claims(user, article_id: int) -> list[dict[str, Any]]:
     """The claims that appear in the article and that ``user`` may read, in text order,
     lean, with their span in this article, in one query: the appearances filtered on
     their claim's visibility (no subquery over the claims), the verdict as its slug
-    (the page looks up its label and colour in the scale it has loaded). With
-    ``claim_id``, that claim alone (a new claim's lean answer).
+    (the page looks up its label and colour in the scale it has loaded).
     """
     condition = visibility(user, via="claim__")
     if condition is None:
         return []
-    if claim_id is not None:
-        condition &= Q(claim_id=claim_id)
     counted = (
         Source.objects.filter(claim_id=OuterRef("claim_id"))
         .order_by()
@@ -98,24 +95,43 @@ def lean_claims(user, article_id: int, claim_id: int | None = None) -> list[dict
         )
     )  # fmt: skip
     return [
-        {
-            "id": claim_id,
-            "start": start,
-            "end": end,
-            "status": status,
-            "claim": text,
-            "verdict": verdict,
-            "author": display_name(first, last, username),
-            "source_count": source_count,
-            "appearance": appearance,
-            "appearance_state": state,
-            "anchor_state": anchor_state,
-        }
+        lean(claim_id, start, end, status, text, verdict, display_name(first, last, username),
+             source_count, appearance, state, anchor_state)
         for (
             claim_id, start, end, status, text, verdict, first, last, username,
             source_count, appearance, state, anchor_state,
         ) in rows
     ]  # fmt: skip
+
+
+def lean_new_claim(claim: Claim) -> dict[str, Any]:
+    """A claim ``claims.claim_create`` just made, as ``lean_claims`` lists it, from what
+    it wrote (its first appearance, its sources): no query."""
+    here = claim.primary_appearance
+    return lean(
+        claim.pk, here.start, here.end, claim.status, claim.claim,
+        claim.verdict.slug if claim.verdict_id else None, person(claim.author),
+        len(claim.saved_sources), here.pk, here.state, here.anchor_state,
+    )  # fmt: skip
+
+
+def lean(claim_id: int, start: int, end: int, status: str, text: str, verdict: str | None,
+         author: str | None, source_count: int, appearance: int, appearance_state: str,
+         anchor_state: str) -> dict[str, Any]:  # fmt: skip
+    """The lean claim's one shape (``LEAN_FIELDS``), whether read in bulk or in hand."""
+    return {
+        "id": claim_id,
+        "start": start,
+        "end": end,
+        "status": status,
+        "claim": text,
+        "verdict": verdict,
+        "author": author,
+        "source_count": source_count,
+        "appearance": appearance,
+        "appearance_state": appearance_state,
+        "anchor_state": anchor_state,
+    }
 
 
 def workspace_rows(claims: QuerySet[Claim]) -> QuerySet[dict[str, Any]]:
