@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -171,3 +172,15 @@ def run_module(module: str, database_url: str, out: Path, *args: str, **extra: s
         check=True,
     )
     return json.loads(out.read_text())
+
+
+def next_link(header: str) -> str | None:
+    """The path and query of a Link header's rel="next" (None on the last page). A page
+    past the first also links its prev, and the last one only that: reading the first
+    link would walk back and forth for ever."""
+    for part in header.split(","):
+        address, _, params = part.partition(";")
+        if 'rel="next"' in params:
+            url = urlsplit(address.strip()[1:-1])
+            return f"{url.path}?{url.query}" if url.query else url.path
+    return None

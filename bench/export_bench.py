@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, figure, median, say, setup_django, write_json
+from bench.common import BENCH, figure, median, next_link, say, setup_django, write_json
 
 PAGE_SIZE = 500  # annotations.api.filters.MAX_PAGE_SIZE
 CLAIM_COLUMNS = ["id", "claim", "rationale", "exact", "prefix", "suffix", "start", "end",
@@ -134,8 +134,7 @@ def run_paged(client, token: str) -> tuple[int, int, int]:
         size += len(response.content)
         claims += response.content.count(b'"uri":')
         pages += 1
-        link = response.get("Link", "")
-        url = link[1 : link.index(">")] if link else None
+        url = next_link(response.get("Link", ""))
     return claims, size, pages
 
 

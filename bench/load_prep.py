@@ -20,7 +20,7 @@ import random
 import re
 from pathlib import Path
 
-from bench.common import say, setup_django, write_json
+from bench.common import next_link, say, setup_django, write_json
 
 WORKSPACE_ARTICLES = 200
 CREATE_SPANS = 2000
@@ -74,8 +74,7 @@ def main() -> None:
         response = api.get(url)
         assert response.status_code == 200, (url, response.status_code)
         pages += 1
-        link = response.get("Link", "")
-        url = link[link.index("/api/") : link.index(">")] if link else None
+        url = next_link(response.get("Link", ""))
 
     slugs = list(Verdict.objects.values_list("slug", flat=True))
     bodies = dict(Article.objects.filter(pk__in=chosen).values_list("id", "body"))

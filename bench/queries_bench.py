@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench.common import say, setup_django, write_json
+from bench.common import next_link, say, setup_django, write_json
 
 PAGE_SIZES = (10, 100, 500)
 
@@ -57,8 +57,7 @@ def main() -> None:
     for size in PAGE_SIZES:
         first = f"/api/v1/claims/?page_size={size}"
         result["export"][f"page_size={size}, first page"] = count(api, first)
-        link = api.get(first)["Link"]
-        later = link[link.index("/api/") : link.index(">")]
+        later = next_link(api.get(first)["Link"])
         result["export"][f"page_size={size}, second page"] = count(api, later)
     if args.stream:
         # Not constant by design: one keyset chunk of STREAM_CHUNK claims after another.

@@ -169,3 +169,17 @@ def test_a_run_of_errors_is_no_speed():
     summary = {"in_process": {}, "gunicorn": served, "export": {}}
     rows = [row for row in verdicts(summary) if "gunicorn" in row["target"]]
     assert len(rows) == 2 and not any(row["pass"] for row in rows)
+
+
+def test_paging_follows_the_next_link_and_stops_on_the_last_page():
+    from bench.common import next_link
+
+    first = '<http://testserver/api/v1/claims/?cursor=A&page_size=500>; rel="next"'
+    middle = (
+        '<http://testserver/api/v1/claims/?cursor=C&page_size=500>; rel="next", '
+        '<http://testserver/api/v1/claims/?cursor=B&page_size=500>; rel="prev"'
+    )
+    last = '<http://testserver/api/v1/claims/?cursor=D&page_size=500>; rel="prev"'
+    assert next_link(first) == "/api/v1/claims/?cursor=A&page_size=500"
+    assert next_link(middle) == "/api/v1/claims/?cursor=C&page_size=500"
+    assert next_link(last) is None and next_link("") is None
