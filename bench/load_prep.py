@@ -90,7 +90,7 @@ def main() -> None:
             "rationale": f"Load test claim {n}: the figure *does not* match the report.",
             "sources": [{"url": f"https://source.example.org/load/{n}", "title": "A report"}],
         }
-        lines.append(f"C\t/api/v1/articles/{pk}/claims/\t{json.dumps(body)}")
+        lines.append(f"C\t/api/v1/workspace/articles/{pk}/claims/\t{json.dumps(body)}")
     args.requests.write_text("\n".join(lines) + "\n")
 
     claims = Claim.objects.filter(article_id__in=chosen).count()

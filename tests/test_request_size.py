@@ -51,7 +51,7 @@ def test_a_60_mb_upload_to_the_admin_import_is_refused_before_it_is_read(client,
 
 
 def test_an_oversized_api_request_gets_json(client, article):
-    response = post_declaring(client, f"/api/v1/articles/{article.pk}/claims/", 6 * MB)
+    response = post_declaring(client, f"/api/v1/workspace/articles/{article.pk}/claims/", 6 * MB)
     assert response.status_code == 413
     assert response.json() == {
         "detail": "Upload refused: the file is 6,291,456 bytes, over the 5,242,880-byte "
