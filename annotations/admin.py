@@ -45,6 +45,7 @@ from annotations.admin_lists import (
     BoundedLists,
     LabelledAutocompleteSelect,
     PublisherFilter,
+    ReadOnly,
     ValidAutocompletes,
     people_filter,
 )
@@ -655,7 +656,7 @@ class AppearanceInline(admin.TabularInline):
 SOURCE_FIELDS = ["url", "title", "publisher", "stance", "excerpt", "accessed_on", "archived_url"]
 
 
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(ReadOnly, admin.TabularInline):
     """The history, read-only: events are an audit trail nobody edits."""
 
     model = ClaimEvent
@@ -669,15 +670,6 @@ class ClaimEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor").order_by("at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="from → to")
     def step(self, event: ClaimEvent) -> str:
@@ -1321,7 +1313,7 @@ class StepFilter(admin.SimpleListFilter):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
+class ClaimEventAdmin(ReadOnly, BoundedLists, admin.ModelAdmin):
     """The audit trail, newest first, read-only for everyone."""
 
     list_display = ["at", "claim_text", "actor", "kind", "step", "note"]
@@ -1343,15 +1335,6 @@ class ClaimEventAdmin(BoundedLists, admin.ModelAdmin):
     @admin.display(description="comment or change")
     def note(self, event: ClaimEvent) -> str:
         return event.comment or describe_changes(event) or "–"  # wraps; the reason is the point
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ---------------------------------------------------------------------------

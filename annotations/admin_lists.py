@@ -219,3 +219,17 @@ class ValidAutocompletes:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnly:
+    """A ModelAdmin or inline mixin for records written only by the services (the audit
+    trail, a job's trace): shown, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

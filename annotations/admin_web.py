@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from annotations import access, jobs
+from annotations.admin_lists import ReadOnly
 from annotations.models import Article, ArticleRevision, Job, JobItem
 
 # Words and the spaces between them: a diff of words reads like an edit, one of letters
@@ -150,7 +151,7 @@ def revision_list(article: Article) -> str:
     )
 
 
-class JobItemInline(admin.TabularInline):
+class JobItemInline(ReadOnly, admin.TabularInline):
     model = JobItem
     verbose_name_plural = "addresses"
     fields = ["position", "url", "state", "result", "message", "article"]
@@ -158,18 +159,9 @@ class JobItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnly, admin.ModelAdmin):
     """Background jobs: what they were asked, how far they got, why an address failed."""
 
     list_display = ["__str__", "state", "progress", "failures", "created_by", "created_at"]
@@ -202,15 +194,6 @@ class JobAdmin(admin.ModelAdmin):
     @admin.display(description="failed")
     def failures(self, job: Job) -> int:
         return job.failed_count
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return access.is_editor(request.user)
