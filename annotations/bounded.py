@@ -38,6 +38,20 @@ class Tally:
             return f"about {self.n:,}"
         return f"more than {self.n:,}" if self.more else f"{self.n:,}"
 
+    def __bool__(self) -> bool:
+        return self.n > 0 or self.capped
+
+    def __float__(self) -> float:
+        """For ``pluralize``: "more than 1,000 drafts", "1 draft"."""
+        return float(self.n)
+
+    @property
+    def short(self) -> str:
+        """For a badge: "1,000+", "~48,000"."""
+        if self.about:
+            return f"~{self.n:,}"
+        return f"{self.n:,}+" if self.more else f"{self.n:,}"
+
     @property
     def plural(self) -> bool:
         return self.more or self.about or self.n != 1

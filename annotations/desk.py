@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,37 +133,36 @@ def desk_at_a_glance(user) -> list[DeskItem]:
 
 @dataclass(frozen=True)
 class InboxCounts:
-    articles: int
-    sent_back: int
-    drafts: int
-    to_review: int | None  # None: not an editor, so nothing waits for their decision
-    unread: int
+    """Each count exact up to a thousand, "more than 1,000" past it (``bounded``)."""
+
+    articles: Tally
+    sent_back: Tally
+    drafts: Tally
+    to_review: Tally | None  # None: not an editor, so nothing waits for their decision
+    unread: Tally
 
     @property
-    def waiting(self) -> int:
+    def waiting(self) -> Tally:
         """What waits for the person to act: the number beside "My work" in the header."""
-        return self.articles + self.sent_back + (self.to_review or 0)
+        parts = [self.articles, self.sent_back, self.to_review or Tally(0)]
+        return Tally(sum(t.n for t in parts), more=any(t.more for t in parts))
 
 
 def inbox_counts(user) -> InboxCounts:
-    """The header's numbers, in three COUNT queries on indexed columns (claims by author
-    and status, articles by assignee, notifications by recipient); the permission check
-    reads the user's cached permissions."""
-    editor = access.is_editor(user)
-    mine = Q(author=user, status__in=[S.DRAFT, S.CHANGES_REQUESTED])
-    wanted = mine | waiting_for_review(user) if editor else mine
-    counts = Claim.objects.filter(wanted).aggregate(
-        sent_back=Count("pk", filter=sent_back_to(user)),
-        drafts=Count("pk", filter=my_drafts(user)),
-        to_review=Count("pk", filter=waiting_for_review(user)),
-    )
-    return InboxCounts(
-        articles=Article.objects.filter(assigned_articles(user)).count(),
-        sent_back=counts["sent_back"],
-        drafts=counts["drafts"],
-        to_review=counts["to_review"] if editor else None,
-        unread=Notification.objects.filter(notifications.unread(user)).count(),
-    )
+    """The header's numbers in one query of capped counts on indexed columns (claims by
+    author and status, the waiting queue, articles by assignee, notifications by
+    recipient), so a desk with twenty thousand claims waiting costs what one with twenty
+    does; the permission check reads the user's cached permissions."""
+    wanted = {
+        "articles": Article.objects.filter(assigned_articles(user)),
+        "sent_back": Claim.objects.filter(sent_back_to(user)),
+        "drafts": Claim.objects.filter(my_drafts(user)),
+        "unread": Notification.objects.filter(notifications.unread(user)),
+    }
+    if access.is_editor(user):
+        wanted["to_review"] = Claim.objects.filter(waiting_for_review(user))
+    counts = counts_up_to(wanted)
+    return InboxCounts(**{"to_review": None, **counts})
 
 
 # How many of each list My work shows; the counts say how many there are in all.

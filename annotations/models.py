@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+
+from annotations import tallies
 
 http_url_validator = URLValidator(
     schemes=["http", "https"],
@@ -653,7 +659,7 @@ class ClaimEventQuerySet(models.QuerySet):
         assignment changes none). ``correction_of`` is the verdict label a published
         claim had before this step; passing it marks the event as a correction.
         """
-        return self.create(
+        event = self.create(
             claim=claim,
             actor=actor,
             kind=kind,
@@ -665,6 +671,11 @@ class ClaimEventQuerySet(models.QuerySet):
             previous_verdict=correction_of or "",
             at=at or timezone.now(),
         )
+        if kind == ClaimEvent.Kind.TRANSITION:
+            # The claim's submitted_at is still the submission this step answers (a
+            # submission stamps it before it is recorded, and counts no wait).
+            TransitionTally.objects.add(tally_key(_step(event), submitted_at=claim.submitted_at))
+        return event
 
     def update(self, **kwargs):
         raise AppendOnlyError("Claim events are an audit trail: they cannot be changed.")
@@ -727,6 +738,132 @@ class ClaimEvent(models.Model):
     def clean(self) -> None:
         if self.pk is not None:
             raise ValidationError("Claim events cannot be changed.")
+
+
+# An editor's answer to a submission: what ends the wait the desk's charts measure.
+ANSWERS = (Claim.Status.APPROVED, Claim.Status.REJECTED, Claim.Status.CHANGES_REQUESTED)
+
+
+class TallyKey(NamedTuple):
+    day: date
+    to_status: str
+    actor_id: int  # 0: nobody (a system step)
+    verdict_id: int  # 0: none, or not an approval
+    wait_bucket: int  # tallies.NO_WAIT, or the bucket of the wait an answer ended
+
+
+class Step(NamedTuple):
+    """One transition, as the tallies read it."""
+
+    claim_id: int
+    at: datetime
+    from_status: str
+    to_status: str
+    actor_id: int | None
+    verdict_id: int | None
+
+
+def _step(event: ClaimEvent) -> Step:
+    return Step(event.claim_id, event.at, event.from_status, event.to_status, event.actor_id,
+                event.claim.verdict_id)  # fmt: skip
+
+
+def tally_key(step: Step, *, submitted_at: datetime | None) -> TallyKey:
+    """The tally a transition adds one to. ``submitted_at``: when the submission it
+    answers was made (None when unknown)."""
+    answered = step.from_status == Claim.Status.SUBMITTED and step.to_status in ANSWERS
+    bucket = tallies.NO_WAIT
+    if answered and submitted_at is not None and submitted_at <= step.at:
+        bucket = tallies.wait_bucket((step.at - submitted_at).total_seconds())
+    approved = step.to_status == Claim.Status.APPROVED
+    return TallyKey(
+        day=tallies.day_of(step.at),
+        to_status=step.to_status,
+        actor_id=step.actor_id or 0,
+        verdict_id=(step.verdict_id or 0) if approved else 0,
+        wait_bucket=bucket,
+    )
+
+
+def tally_history(steps: Iterable[Step]) -> Counter:
+    """The tallies of a whole history, ``steps`` in order (claim, time, id): each answer
+    waited since the claim's latest submission before it. For migrations and bulk loads,
+    which write events without ``ClaimEvent.objects.record``."""
+    counted: Counter = Counter()
+    last_submitted: dict[int, datetime] = {}
+    for step in steps:
+        counted[tally_key(step, submitted_at=last_submitted.get(step.claim_id))] += 1
+        if step.to_status == Claim.Status.SUBMITTED:
+            last_submitted[step.claim_id] = step.at
+    return counted
+
+
+def history_steps(events: models.QuerySet) -> Iterable[Step]:
+    """``events``' transitions as steps, in the order ``tally_history`` reads them
+    (the claim's verdict as it is now: the events do not keep it)."""
+    rows = (
+        events.filter(kind="transition")
+        .order_by("claim_id", "at", "id")
+        .values_list("claim_id", "at", "from_status", "to_status", "actor_id", "claim__verdict_id")
+    )
+    return (Step(*row) for row in rows.iterator(chunk_size=5000))
+
+
+class TransitionTallyQuerySet(models.QuerySet):
+    def add(self, key: TallyKey) -> None:
+        """One more transition: insert the tally, or add one to it (one statement, safe
+        against a concurrent step adding to the same tally)."""
+        ops = connections[self.db].ops
+        table = ops.quote_name(self.model._meta.db_table)
+        columns = [ops.quote_name(name) for name in (*TallyKey._fields, "n")]
+        keys = ", ".join(columns[:-1])
+        n = columns[-1]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({keys}, {n}) VALUES (%s, %s, %s, %s, %s, 1)"  # noqa: S608
+                f" ON CONFLICT ({keys}) DO UPDATE SET {n} = {table}.{n} + 1",
+                list(key),
+            )
+
+    def rebuild(self) -> int:
+        """Count every transition again from the events; the number of tallies."""
+        counted = tally_history(history_steps(ClaimEvent.objects.using(self.db)))
+        with transaction.atomic(using=self.db):
+            self.all().delete()
+            self.bulk_create(
+                (TransitionTally(**key._asdict(), n=n) for key, n in counted.items()),
+                batch_size=2000,
+            )
+        return len(counted)
+
+
+class TransitionTally(models.Model):
+    """How many transitions of a kind a day saw: what the desk's charts sum.
+
+    Kept by ``ClaimEvent.objects.record`` as each transition is recorded (see
+    ``annotations.tallies``), so a chart over twelve weeks reads a few rows a day
+    rather than every event of the window.
+    """
+
+    day = models.DateField(help_text="The local day of the transition.")
+    to_status = models.CharField(max_length=20)
+    actor_id = models.PositiveIntegerField(help_text="Who made the step; 0 for nobody.")
+    verdict_id = models.PositiveIntegerField(help_text="The verdict approved; 0 otherwise.")
+    wait_bucket = models.SmallIntegerField(
+        help_text="For an answer to a submission, how long it waited (tallies.wait_bucket); "
+        "-1 otherwise."
+    )
+    n = models.PositiveIntegerField(default=0)
+
+    objects = TransitionTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=TallyKey._fields, name="transition_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} → {self.to_status}: {self.n}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations import desk, workflow
+from annotations import bounded, desk, workflow
+from annotations.bounded import Tally
 from annotations.models import Article, Claim
 from tests import factories
 
@@ -69,7 +70,9 @@ def test_a_reviewers_work(client, reviewer, day):
     assert [c.pk for c in work.drafts] == [day["draft"].pk]
     assert work.to_review is None  # not an editor: nothing waits for their decision
     counts = work.counts
-    assert (counts.articles, counts.sent_back, counts.drafts, counts.to_review) == (2, 1, 1, None)
+    assert (counts.articles, counts.sent_back, counts.drafts, counts.to_review) == (
+        Tally(2), Tally(1), Tally(1), None,
+    )  # fmt: skip
     html = response.content.decode()
     assert "Waiting for your decision" not in html
     assert "Name the quarter.<br>And cite the filing." in html
@@ -86,7 +89,7 @@ def test_an_editors_work_lists_claims_waiting_for_their_decision_oldest_first(cl
     work = response.context["work"]
     # not their own claim (four eyes), not one assigned to another editor
     assert [c.pk for c in work.to_review] == [day["older"].pk, day["newer"].pk]
-    assert work.counts.to_review == 2
+    assert work.counts.to_review == Tally(2)
     assert work.articles == work.drafts == work.sent_back == []
     html = response.content.decode()
     change = reverse("admin:annotations_claim_change", args=[day["older"].pk])
@@ -112,7 +115,7 @@ def test_someone_with_no_role_on_the_desk_is_told_so(client, outsider, day):
     response = client.get(HOME)
     assert response.status_code == 200
     assert "Your account has no role on the desk" in response.content.decode()
-    assert response.context["work"].counts.waiting == 0
+    assert response.context["work"].counts.waiting == Tally(0)
 
 
 def test_the_lists_are_bounded_and_say_how_many_there_are(client, reviewer, article):
@@ -132,13 +135,28 @@ def test_unread_notifications_show_on_my_work(client, reviewer, editor, day):
     assert "editor2 requested changes on your claim “Sent back”." in response.content.decode()
 
 
-def test_the_header_counts_cost_three_queries(editor, day, django_assert_num_queries):
+def test_the_header_counts_cost_one_query(editor, day, django_assert_num_queries):
     editor.has_perm("annotations.review_claim")  # permissions are read once per request
     # the claims by author and status (drafts, sent back, to review), the articles
-    # assigned and not done, the unread notifications
-    with django_assert_num_queries(3):
+    # assigned and not done, the unread notifications: five capped counts in one SELECT
+    with django_assert_num_queries(1):
         counts = desk.inbox_counts(editor)
-    assert (counts.to_review, counts.unread) == (2, 0)
+    assert (counts.to_review, counts.unread) == (Tally(2), Tally(0))
+
+
+def test_the_header_counts_stop_at_the_cap(client, editor, reviewer, day, monkeypatch):
+    """Past the cap a count says "more than": the badge "3+", My work "more than 3",
+    and the link to the queue does not pretend to know how long it is."""
+    monkeypatch.setattr(bounded, "COUNT_CAP", 3)
+    for n in range(3):
+        factories.make_submitted(day["articles"][1], reviewer, n=10 + n)
+    client.force_login(editor)
+    response = client.get(HOME)
+    assert response.context["work"].counts.to_review == Tally(3, more=True)
+    html = response.content.decode()
+    assert '<span class="badge">3+<span class="visually-hidden"> waiting</span>' in html
+    assert "more than 3 claims waiting for your decision" in html
+    assert "All more than" not in html and "The whole queue on the desk</a>" in html
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -149,10 +167,10 @@ def test_my_work_costs_the_same_for_a_small_or_a_busy_desk(
     for n in range(extra):
         factories.make_submitted(a, reviewer, n=n)
     client.force_login(editor)
-    # session, user, the user's own and group permissions (one query), the counts (3), the
+    # session, user, the user's own and group permissions (one query), the counts (1), the
     # articles, the claims sent back and their requests (2), the drafts, the claims to
     # review, the unread notifications
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(HOME)
     assert response.status_code == 200
 

@@ -4,10 +4,14 @@ addresses unchanged, and the search index holding the old claims."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from annotations import tallies
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,3 +90,64 @@ def test_every_claim_becomes_its_own_first_appearance(client, old_schema):
     assert item["uri"].endswith(f"/checks/{made[0].pk}/")
     assert item["appearances"][0]["quote"]["exact"] == "Nvidia lost 5.5 billion"
     assert client.get(f"/checks/{made[0].pk}/").status_code == 301
+
+
+def test_the_desk_tallies_count_the_history_recorded_before_them(transactional_db):
+    """Migration 0014 counts every transition already recorded, as the workflow would have."""
+    old = migrate([("annotations", "0013_waiting_queue_index")])
+    try:
+        User = old.get_model("auth", "User")
+        Article = old.get_model("annotations", "Article")
+        Claim = old.get_model("annotations", "Claim")
+        Event = old.get_model("annotations", "ClaimEvent")
+        Verdict = old.get_model("annotations", "Verdict")
+        reviewer = User.objects.create(username="old-reviewer")
+        editor = User.objects.create(username="old-editor")
+        false = Verdict.objects.get_or_create(slug="false", defaults={"label": "False"})[0]
+        body = "Headline\nNvidia lost 5.5 billion in revenue."
+        article = Article.objects.create(
+            title="Headline", body=body, raw_text=body, content_hash="b" * 64, origin="old.txt"
+        )
+        submitted = timezone.now() - timedelta(days=3)
+        claims = [
+            Claim.objects.create(
+                article=article, start=9, end=32, exact=body[9:32], claim=f"Claim {n}",
+                author=reviewer, status=status, verdict=false, submitted_at=submitted,
+                approved_by=editor if status == "approved" else None,
+                approved_at=submitted + timedelta(hours=2) if status == "approved" else None,
+            )
+            for n, status in enumerate(["approved", "changes_requested"])
+        ]  # fmt: skip
+        answered = submitted + timedelta(hours=2)
+        for claim in claims:
+            Event.objects.create(
+                claim=claim,
+                actor=reviewer,
+                kind="transition",
+                from_status="draft",
+                to_status="submitted",
+                at=submitted,
+            )
+            Event.objects.create(
+                claim=claim,
+                actor=editor,
+                kind="transition",
+                from_status="submitted",
+                to_status=claim.status,
+                at=answered,
+            )
+            Event.objects.create(claim=claim, actor=editor, kind="edit", at=answered)  # fmt: skip
+        new = migrate(latest())
+        Tally = new.get_model("annotations", "TransitionTally")
+        found = {
+            (t.day, t.to_status, t.actor_id, t.verdict_id, t.wait_bucket): t.n
+            for t in Tally.objects.all()
+        }
+        two_hours = tallies.wait_bucket(2 * 3600)
+        assert found == {
+            (tallies.day_of(submitted), "submitted", reviewer.pk, 0, tallies.NO_WAIT): 2,
+            (tallies.day_of(answered), "approved", editor.pk, false.pk, two_hours): 1,
+            (tallies.day_of(answered), "changes_requested", editor.pk, 0, two_hours): 1,
+        }
+    finally:
+        migrate(latest())

@@ -206,8 +206,8 @@ def test_the_page_costs_the_same_queries_for_2_or_200_claims(
     client.force_login(reviewer)
     # 1 session, 2 user, 3 the user's own and group permissions (may they use the
     # workspace?), 4 article (+ assignee), 5 verdicts, 6 the visible claims with their
-    # authors' names and number of sources, 7-9 the header's counts (claims, articles,
-    # unread notifications).
-    with django_assert_num_queries(9):
+    # authors' names and number of sources, 7 the header's counts (claims, articles,
+    # unread notifications, in one query).
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert len(embedded(response, "workspace-claims")) == count

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def inbox_counts(context) -> desk.InboxCounts | None:
-    """The counts a page already has (My work computes them), else three COUNT queries."""
+    """The counts a page already has (My work computes them), else one query of capped counts."""
     if context.get("inbox") is not None:
         return context["inbox"]
     user = context.get("user")
