@@ -12,7 +12,8 @@ from annotations.models import Verdict
 from tests import factories
 
 MODELS = ["annotations.Article", "annotations.Verdict", "annotations.Claim",
-          "annotations.Source", "annotations.ClaimEvent", "authtoken.Token"]  # fmt: skip
+          "annotations.Source", "annotations.ClaimEvent", "annotations.TransitionTally",
+          "authtoken.Token"]  # fmt: skip
 
 
 def snapshot() -> dict:
@@ -53,6 +54,7 @@ def test_backup_and_restore_round_trip(tmp_path, seed_articles, reviewer, review
     Token.objects.create(user=editor)
     before = snapshot()
     assert len(before["annotations.ClaimEvent"]) >= 8
+    assert before["annotations.TransitionTally"]  # the desk's charts come back as they were
 
     path = tmp_path / "backup.json.gz"
     call_command("backup", str(path))
