@@ -80,16 +80,6 @@ def window_start(weeks: int = WEEKS, now: datetime | None = None) -> datetime:
     return timezone.make_aware(datetime.combine(monday, datetime.min.time()))
 
 
-def week_bounds(start: datetime, weeks: int) -> list[datetime]:
-    """Each week's first moment, and the end of the last (local midnights: a week in which
-    the clocks change is an hour shorter or longer)."""
-    first = timezone.localtime(start).date()
-    return [
-        timezone.make_aware(datetime.combine(first + timedelta(weeks=i), datetime.min.time()))
-        for i in range(weeks + 1)
-    ]
-
-
 def week_labels(start: datetime, weeks: int) -> list[str]:
     return [(start.date() + timedelta(weeks=i)).isoformat() for i in range(weeks)]
 
