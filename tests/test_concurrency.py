@@ -8,9 +8,11 @@ timeout, or PostgreSQL): exactly one writer wins per version, the others get
 from __future__ import annotations
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotations.models import Claim, ClaimEvent
+from annotations.models import Claim, ClaimEvent, TransitionTally
 from tests import factories
 from tests.threads import race
 
@@ -112,3 +114,27 @@ def test_a_transition_and_an_edit_racing_do_not_both_apply(article, reviewer, ed
     submitted = claim.status == "submitted"
     edited = claim.claim == "edited"
     assert submitted != edited  # exactly one of the two happened
+
+
+def test_decisions_at_once_are_each_counted_in_the_desks_tallies(
+    article, reviewer, editor, monkeypatch
+):
+    """Six approvals by one editor at once all add to the same tally row: none is lost,
+    none fails on the row another just inserted."""
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)  # one day for all, whatever the hour
+    body = article.body
+    claims = [
+        factories.submitted(article, reviewer, body[i * 20 : i * 20 + 15].strip() or None)
+        for i in range(6)
+    ]
+    url = "/api/v1/workspace/claims/{}/transitions/"
+    responses = race(*[
+        lambda c=c: client_for(editor).post(
+            url.format(c.pk), {"action": "approve", "version": c.version}, format="json")
+        for c in claims
+    ])  # fmt: skip
+    assert [r.status_code for r in responses] == [200] * 6, responses
+    approved = TransitionTally.objects.filter(to_status="approved", actor_id=editor.pk)
+    assert approved.aggregate(n=Sum("n"))["n"] == 6
+    assert approved.count() == 1  # one day, one verdict, answered at once
