@@ -11,6 +11,7 @@ own rows come from the index named for it. SQLite has no such planner to ask.
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -264,3 +265,16 @@ def test_the_rule_catches_a_sorted_sequential_scan(db, big_desk):
     """The check itself can fail: an order no index serves sorts the whole table."""
     plan = explain(str(Claim.objects.order_by("rationale", "id")[:20].query))
     assert whole_table_reads(plan) == ["annotations_claim"]
+
+
+def test_a_common_publishers_count_is_the_planners_estimate(client, db, big_desk):
+    """Counting a publisher's checks joins every approved claim to its article: past
+    twice the cap the list says "about" the planner's figure instead; a publisher with
+    none finds none."""
+    exact = Claim.objects.approved().from_publisher("b.example.org").count()
+    html = client.get("/checks/?publisher=b.example.org").content.decode()
+    about = re.search(r'<p class="count">About ([\d,]+) fact-checks\.</p>', html)
+    assert about, re.search(r'<p class="count">.*?</p>', html)
+    assert int(about[1].replace(",", "")) == pytest.approx(exact, rel=0.5)
+    html = client.get("/checks/?publisher=nobody.example.org").content.decode()
+    assert "No published fact-check matches." in html
