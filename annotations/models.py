@@ -809,6 +809,16 @@ def history_steps(events: models.QuerySet) -> Iterable[Step]:
     return (Step(*row) for row in rows.iterator(chunk_size=5000))
 
 
+def count_history(events: models.QuerySet, into: models.QuerySet) -> int:
+    """Write the tallies of every transition in ``events`` into ``into`` (empty);
+    the number of tallies. Takes querysets so that a migration can pass its own models."""
+    counted = tally_history(history_steps(events))
+    into.bulk_create(
+        (into.model(**key._asdict(), n=n) for key, n in counted.items()), batch_size=2000
+    )
+    return len(counted)
+
+
 class TransitionTallyQuerySet(models.QuerySet):
     def add(self, key: TallyKey) -> None:
         """One more transition: insert the tally, or add one to it (one statement, safe
@@ -827,14 +837,9 @@ class TransitionTallyQuerySet(models.QuerySet):
 
     def rebuild(self) -> int:
         """Count every transition again from the events; the number of tallies."""
-        counted = tally_history(history_steps(ClaimEvent.objects.using(self.db)))
         with transaction.atomic(using=self.db):
             self.all().delete()
-            self.bulk_create(
-                (TransitionTally(**key._asdict(), n=n) for key, n in counted.items()),
-                batch_size=2000,
-            )
-        return len(counted)
+            return count_history(ClaimEvent.objects.using(self.db), self.all())
 
 
 class TransitionTally(models.Model):

@@ -2,18 +2,16 @@
 
 from django.db import migrations, models
 
-from annotations.models import history_steps, tally_history
+from annotations.models import count_history
 
 
 def count_the_history(apps, schema_editor):
     """Every transition recorded so far, tallied as ``ClaimEvent.objects.record`` would
     have (approvals by the claim's verdict as it is now)."""
-    ClaimEvent = apps.get_model("annotations", "ClaimEvent")
-    TransitionTally = apps.get_model("annotations", "TransitionTally")
     db = schema_editor.connection.alias
-    counted = tally_history(history_steps(ClaimEvent.objects.using(db).all()))
-    TransitionTally.objects.using(db).bulk_create(
-        (TransitionTally(**key._asdict(), n=n) for key, n in counted.items()), batch_size=2000
+    count_history(
+        apps.get_model("annotations", "ClaimEvent").objects.using(db),
+        apps.get_model("annotations", "TransitionTally").objects.using(db),
     )
 
 
