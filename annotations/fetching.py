@@ -94,11 +94,40 @@ def check_url(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
+# IPv6 ranges whose addresses carry an IPv4 address in their last 32 bits, which is
+# where the packets end up: IPv4-mapped (::ffff:0:0/96), IPv4-translated (SIIT,
+# ::ffff:0:0:0/96), the deprecated IPv4-compatible (::/96) and well-known NAT64
+# (64:ff9b::/96). 6to4 (2002::/16) carries it in bits 16-48 (``sixtofour``).
+EMBEDS_IPV4 = [
+    ipaddress.IPv6Network("::ffff:0:0/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+]
+# Local-use NAT64 (RFC 8215): a network's own translator, at a prefix length of its own
+# choosing, so what it embeds cannot be read here. Refused whatever it holds.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, if it is one of the embedding forms."""
+    if address.sixtofour is not None:
+        return address.sixtofour
+    for network in EMBEDS_IPV4:
+        if address in network:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Whether an address is on the public internet (not private, loopback, link-local,
-    multicast, reserved or unspecified; an IPv4 address inside IPv6 counts as itself)."""
+    multicast, reserved or unspecified). An IPv6 address that embeds an IPv4 address
+    (``[::ffff:10.0.0.1]``, ``[::127.0.0.1]``, ``[64:ff9b::7f00:1]``, 6to4) counts as the
+    address it embeds; local-use NAT64 is never public."""
     if isinstance(address, ipaddress.IPv6Address):
-        inner = address.ipv4_mapped or address.sixtofour
+        if address in LOCAL_NAT64:
+            return False
+        inner = embedded_ipv4(address)
         if inner is not None:
             return is_public(inner)
     return address.is_global and not address.is_multicast

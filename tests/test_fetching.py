@@ -230,3 +230,58 @@ def test_a_refused_import_is_one_line_naming_the_address_and_the_reason(settings
         "failed: http://192.168.0.10/story (192.168.0.10 is at 192.168.0.10, a private, "
         "loopback or link-local address: pages are read only from the public internet)"
     )
+
+
+# IPv6 forms that carry an IPv4 address ------------------------------------------------
+
+
+@pytest.fixture
+def no_connection(monkeypatch):
+    """The guard must refuse before connecting: any connection fails the test."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(fetching.urllib3, "HTTPConnectionPool", forbidden)
+    monkeypatch.setattr(fetching.urllib3, "HTTPSConnectionPool", forbidden)
+    monkeypatch.setattr(fetching.socket, "create_connection", forbidden)
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://[::ffff:10.0.0.1]/", "::ffff:a00:1"),  # IPv4-mapped
+        ("http://[::ffff:192.168.1.1]/", "::ffff:c0a8:101"),
+        ("http://[::ffff:0:127.0.0.1]/", "::ffff:0:7f00:1"),  # IPv4-translated (SIIT)
+        ("http://[::127.0.0.1]/", "::7f00:1"),  # IPv4-compatible (::/96)
+        ("http://[::7f00:1]/", "::7f00:1"),
+        ("http://[::a9fe:a9fe]/", "::a9fe:a9fe"),  # 169.254.169.254, the metadata service
+        ("http://[64:ff9b::7f00:1]/", "64:ff9b::7f00:1"),  # NAT64 of 127.0.0.1
+        ("http://[64:ff9b::10.1.2.3]/", "64:ff9b::a01:203"),
+        ("http://[64:ff9b:1::808:808]/", "64:ff9b:1::808:808"),  # local-use NAT64
+        ("http://[2002:7f00:1::]/", "2002:7f00:1::"),  # 6to4 of 127.0.0.1
+        ("http://[2002:c0a8:101::1]/", "2002:c0a8:101::1"),  # 6to4 of 192.168.1.1
+        ("http://[2001::1]/", "2001::1"),  # Teredo
+    ],
+)
+def test_ipv6_forms_count_as_the_ipv4_address_they_embed(settings, no_connection, url, address):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    host = urlsplit(url).hostname
+    assert refusal(url) == fetching.NOT_PUBLIC.format(host=host, address=address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::808:808",  # NAT64 of 8.8.8.8
+        "64:ff9b::5db8:d70e",  # NAT64 of 93.184.215.14
+        "::ffff:8.8.8.8",
+        "2002:808:808::1",  # 6to4 of 8.8.8.8
+        "2606:4700:4700::1111",  # a plain public IPv6 address
+    ],
+)
+def test_ipv6_forms_of_a_public_address_are_allowed(settings, no_connection, address):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    assert fetching.is_public(fetching.ipaddress.ip_address(address))
+    # The guard lets it through (resolve() only parses the literal: nothing is sent).
+    assert fetching.resolve(address, 80) == str(fetching.ipaddress.ip_address(address))
