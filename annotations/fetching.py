@@ -6,16 +6,26 @@ it is sent: http or https only; the host name resolved here, and refused when an
 its addresses is private, loopback, link-local or otherwise not public (unless
 ``FACTCHECK_FETCH_ALLOW_PRIVATE`` is on, as tests turn it on for their local server);
 the connection made to the address that was checked, so a second DNS answer cannot
-point it elsewhere; time-outs on connecting, on each read and on the whole download;
-a size cap on what is read (after decompression); a limited number of redirects.
+point it elsewhere; time-outs on connecting and on each read, and one deadline,
+``FACTCHECK_FETCH_TOTAL_SECONDS``, for the whole fetch (connecting, the headers, the
+body, every redirect), so a server that sends its headers a byte at a time is cut off
+with the rest; a size cap on what is read (after decompression); a limited number of
+redirects.
+
+The deadline is kept two ways: each time-out is shrunk to the time left, and a timer
+shuts the connection down when the time is up. The timer is what stops a trickle: a
+byte a second satisfies every read time-out, and the headers are read inside the HTTP
+library, where no loop of ours could look at the clock.
 
 Every refusal is a ``FetchError`` whose message says, for a person, what went wrong.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +34,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import urllib3
 from django.conf import settings
 from django.utils import timezone
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError, ProtocolError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
@@ -37,7 +48,10 @@ NOT_PUBLIC = (
     "only from the public internet"
 )
 TIMED_OUT = "the server did not answer within {seconds} seconds"
-TOO_SLOW = "the page took longer than {seconds} seconds to download"
+TOO_SLOW = (
+    "the page took longer than {seconds} seconds to download (connecting, headers and body "
+    "together)"
+)
 TOO_LARGE = "the page is larger than the {limit:,}-byte limit"
 TOO_MANY_REDIRECTS = "it redirected more than {limit} times"
 REDIRECT_WITHOUT_LOCATION = "the server answered {status} (a redirect) without saying where to"
@@ -53,6 +67,87 @@ CHUNK = 64 * 1024
 
 class FetchError(Exception):
     """A page that could not be read; the message names the reason, for a person."""
+
+
+class Deadline:
+    """The whole fetch's time limit: how much is left, and a timer that shuts down every
+    connection of the fetch when it runs out (a blocked read then returns at once).
+
+    Each connection is watched through a duplicate of its socket, owned here and closed
+    when the fetch ends, so the timer can never shut down a descriptor since reused.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            sock.close()
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+    def over(self) -> bool:
+        return self.expired or self.left() <= 0
+
+    def watch(self, sock: socket.socket) -> None:
+        copy = sock.dup()
+        with self._lock:
+            self._sockets.append(copy)
+            expired = self.expired
+        if expired:
+            _cut(copy)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedConnection(HTTPConnection):
+    """A connection whose socket the fetch's deadline watches from the moment it exists
+    (before the TLS handshake, which could trickle too)."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs) -> None:
+        self.deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self.deadline.watch(sock)
+        return sock
+
+
+class _WatchedTLSConnection(_WatchedConnection, HTTPSConnection):
+    pass
+
+
+class _Pool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _TLSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedTLSConnection
 
 
 @dataclass(frozen=True)
@@ -156,11 +251,20 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Page:
     With ``etag``/``last_modified`` (from the last read) the request is conditional:
     a page the server says is unchanged comes back with status 304 and no data.
     """
-    started = time.monotonic()
+    with Deadline(settings.FACTCHECK_FETCH_TOTAL_SECONDS) as deadline:
+        try:
+            return _follow(url, etag, last_modified, deadline)
+        except FetchError:
+            if deadline.over():  # whatever broke, it broke because the time was up
+                raise FetchError(TOO_SLOW.format(seconds=deadline.seconds)) from None
+            raise
+
+
+def _follow(url: str, etag: str, last_modified: str, deadline: Deadline) -> Page:
     current = url.strip()
     limit = settings.FACTCHECK_FETCH_MAX_REDIRECTS
     for _ in range(limit + 1):
-        response = _request(current, etag, last_modified)
+        response = _request(current, etag, last_modified, deadline)
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -168,13 +272,15 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Page:
                     raise FetchError(REDIRECT_WITHOUT_LOCATION.format(status=response.status))
                 current = urljoin(current, location.strip())
                 continue
-            return _page(url, current, response, started)
+            return _page(url, current, response, deadline)
         finally:
             response.release_conn()
     raise FetchError(TOO_MANY_REDIRECTS.format(limit=limit))
 
 
-def _request(url: str, etag: str, last_modified: str) -> urllib3.BaseHTTPResponse:
+def _request(
+    url: str, etag: str, last_modified: str, deadline: Deadline
+) -> urllib3.BaseHTTPResponse:
     scheme, host, port = check_url(url)
     address = resolve(host, port)
     parts = urlsplit(url)
@@ -190,17 +296,21 @@ def _request(url: str, etag: str, last_modified: str) -> urllib3.BaseHTTPRespons
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    seconds = settings.FACTCHECK_FETCH_TIMEOUT
+    if deadline.over():
+        raise FetchError(TOO_SLOW.format(seconds=deadline.seconds))
+    seconds = min(settings.FACTCHECK_FETCH_TIMEOUT, deadline.left())
     timeout = urllib3.Timeout(connect=seconds, read=seconds)
     # Connect to the address checked above; the host name goes in the Host header and,
     # for https, in SNI and the certificate check.
     if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address, port, timeout=timeout, retries=False, maxsize=1,
+        pool: urllib3.HTTPConnectionPool = _TLSPool(
+            address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline,
             server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
         )  # fmt: skip
     else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+        pool = _Pool(
+            address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline
+        )  # fmt: skip
     try:
         return pool.urlopen(
             "GET", target, headers=headers, redirect=False, preload_content=False,
@@ -236,7 +346,7 @@ def _short(exc: object) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
-def _page(asked: str, final: str, response, started: float) -> Page:
+def _page(asked: str, final: str, response, deadline: Deadline) -> Page:
     now = timezone.now()
     etag = response.headers.get("ETag", "")[:300]
     modified = response.headers.get("Last-Modified", "")[:100]
@@ -247,7 +357,7 @@ def _page(asked: str, final: str, response, started: float) -> Page:
     content_type, charset = _content_type(response.headers.get("Content-Type", ""))
     if content_type and content_type not in PAGE_TYPES:
         raise FetchError(NOT_A_PAGE.format(content_type=content_type))
-    data = _read(response, started)
+    data = _read(response, deadline)
     return Page(asked, final, 200, data, content_type or "text/html", charset, etag, modified, now)
 
 
@@ -261,10 +371,9 @@ def _content_type(header: str) -> tuple[str, str]:
     return kind.strip().lower(), charset
 
 
-def _read(response, started: float) -> bytes:
-    """The body, decompressed, refused past the size cap or the whole-download time limit."""
+def _read(response, deadline: Deadline) -> bytes:
+    """The body, decompressed, refused past the size cap or the whole fetch's time limit."""
     limit = settings.FACTCHECK_FETCH_MAX_BYTES
-    budget = settings.FACTCHECK_FETCH_TOTAL_SECONDS
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(TOO_LARGE.format(limit=limit))
@@ -272,8 +381,8 @@ def _read(response, started: float) -> bytes:
     size = 0
     try:
         while True:
-            if time.monotonic() - started > budget:
-                raise FetchError(TOO_SLOW.format(seconds=budget))
+            if deadline.over():
+                raise FetchError(TOO_SLOW.format(seconds=deadline.seconds))
             chunk = response.read1(CHUNK)  # what has arrived: a trickle meets the budget
             if not chunk:
                 break
@@ -281,6 +390,8 @@ def _read(response, started: float) -> bytes:
             if size > limit:
                 raise FetchError(TOO_LARGE.format(limit=limit))
             chunks.append(chunk)
+        if deadline.expired:  # the end was the timer shutting the connection down
+            raise FetchError(TOO_SLOW.format(seconds=deadline.seconds))
     except FetchError:
         raise
     except Exception as exc:

@@ -24,6 +24,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
     stall: bool = False  # never answer
     trickle: float = 0.0  # seconds between single bytes of the body
+    trickle_headers: float = 0.0  # seconds between single bytes of the status line and headers
     when: Callable[[dict[str, str]], Answer | None] | None = None  # conditional answers
 
 
@@ -47,24 +48,40 @@ class PageServer:
                 if answer.stall:
                     server.done.wait(30)
                     return
+                if answer.trickle_headers:
+                    self.trickle_head(answer)
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 if answer.trickle:
                     self.end_headers()
-                    for byte in answer.body:
-                        if server.done.wait(answer.trickle):
-                            return
-                        try:
-                            self.wfile.write(bytes([byte]))
-                            self.wfile.flush()
-                        except OSError:
-                            return
+                    self.dribble(answer.body, answer.trickle)
                     return
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 with contextlib.suppress(OSError):
                     self.wfile.write(answer.body)
+
+            def trickle_head(self, answer: Answer) -> None:
+                lines = [
+                    f"HTTP/1.1 {answer.status} OK",
+                    *(f"{k}: {v}" for k, v in answer.headers.items()),
+                    *(f"X-Pad-{n}: {'x' * 20}" for n in range(20)),
+                ]
+                head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+                self.dribble(head + answer.body, answer.trickle_headers)
+
+            def dribble(self, data: bytes, interval: float) -> None:
+                """Send ``data`` a byte at a time, until the test ends or the client leaves."""
+                for byte in data:
+                    if server.done.wait(interval):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

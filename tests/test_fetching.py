@@ -8,6 +8,7 @@ refusal tests send nothing anywhere.
 from __future__ import annotations
 
 import socket
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -168,6 +169,27 @@ def test_a_page_that_trickles_in_hits_the_download_time_limit(pages, settings):
     assert refusal(url) == fetching.TOO_SLOW.format(seconds=1)
 
 
+def test_a_server_that_trickles_its_headers_is_cut_off_at_the_total_limit(pages, settings):
+    """A byte every 0.2 s meets every read time-out; the headers alone would take 100 s."""
+    settings.FACTCHECK_FETCH_TIMEOUT = 2
+    settings.FACTCHECK_FETCH_TOTAL_SECONDS = 2
+    url = pages.route("/slow-head", HTML, trickle_headers=0.2)
+    began = time.monotonic()
+    assert refusal(url) == fetching.TOO_SLOW.format(seconds=2)
+    took = time.monotonic() - began
+    assert took < 3, f"the fetch took {took:.1f} s against a limit of 2 s"
+    print(f"headers trickled a byte per 0.2 s: cut off after {took:.2f} s (limit 2 s)")
+
+
+def test_the_total_limit_covers_every_redirect(pages, settings):
+    settings.FACTCHECK_FETCH_TOTAL_SECONDS = 2
+    pages.route("/slow-final", HTML, trickle_headers=0.2)
+    url = pages.redirect("/hop", "/slow-final")
+    began = time.monotonic()
+    assert refusal(url) == fetching.TOO_SLOW.format(seconds=2)
+    assert time.monotonic() - began < 3
+
+
 def test_a_page_over_the_size_limit_is_refused_by_its_length(pages, settings):
     settings.FACTCHECK_FETCH_MAX_BYTES = 1000
     url = pages.page("/big", b"x" * 5000)
@@ -242,9 +264,8 @@ def no_connection(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a connection was attempted")
 
-    monkeypatch.setattr(fetching.urllib3, "HTTPConnectionPool", forbidden)
-    monkeypatch.setattr(fetching.urllib3, "HTTPSConnectionPool", forbidden)
-    monkeypatch.setattr(fetching.socket, "create_connection", forbidden)
+    monkeypatch.setattr(fetching, "_Pool", forbidden)
+    monkeypatch.setattr(fetching, "_TLSPool", forbidden)
 
 
 @pytest.mark.parametrize(
