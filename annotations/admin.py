@@ -49,7 +49,7 @@ from annotations.admin_lists import (
     ValidAutocompletes,
     people_filter,
 )
-from annotations.admin_web import import_urls_view, revision_diff_view, revision_list
+from annotations.admin_web import import_urls_view, revision_diff_view, revision_list, say_started
 from annotations.forms import ArticleUploadForm, RationaleField
 from annotations.importers import (
     FAILED,
@@ -412,7 +412,8 @@ class ArticleAdmin(BoundedLists, admin.ModelAdmin):
         except jobs.JobError as exc:
             messages.error(request, str(exc))
             return None
-        messages.info(request, f"{job} was started for {count_of(queryset.count(), 'article')}.")
+        started = f"{job} was started for {count_of(queryset.count(), 'article')}."
+        say_started(request, job, started)
         return redirect(reverse("admin:annotations_job_change", args=[job.pk]))
 
     @admin.action(permissions=["review"], description="Monitor selected articles for changes")

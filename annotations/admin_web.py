@@ -59,7 +59,7 @@ def import_urls_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> Htt
         job = jobs.job_import_urls(
             urls=form.cleaned_data["urls"], user=request.user, update=form.cleaned_data["update"]
         )
-        messages.info(request, f"{job} was started for {job.items.count()} address(es).")
+        say_started(request, job, f"{job} was started for {job.items.count()} address(es).")
         return redirect(reverse("admin:annotations_job_change", args=[job.pk]))
     context = {
         **model_admin.admin_site.each_context(request),
@@ -68,6 +68,15 @@ def import_urls_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> Htt
         "title": "Import articles from web addresses",
     }
     return TemplateResponse(request, "admin/annotations/article/import_urls.html", context)
+
+
+def say_started(request: HttpRequest, job: Job, started: str) -> None:
+    """``started``, or, when the job queue could not be reached, that the job waits for it
+    (the job is saved, queued, and the sweep sends it: jobs.QUEUE_UNREACHABLE)."""
+    if job.error == jobs.QUEUE_UNREACHABLE:
+        messages.warning(request, f"{job}: {jobs.QUEUE_UNREACHABLE}")
+    else:
+        messages.info(request, started)
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -198,12 +207,13 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return access.is_editor(request.user)
 
-    @admin.action(permissions=["retry"], description="Retry selected failed jobs")
+    @admin.action(permissions=["retry"], description="Retry selected unfinished jobs")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
         for job in queryset:
             try:
-                jobs.job_retry(job=job, user=request.user)
+                job = jobs.job_retry(job=job, user=request.user)
             except jobs.JobError as exc:
                 messages.error(request, f"{job}: {exc}")
             else:
-                messages.success(request, f"{job} was started again (its failed addresses only).")
+                again = f"{job} was started again (its failed and unfinished addresses only)."
+                say_started(request, job, again)

@@ -10,11 +10,20 @@ Brokers deliver at least once and workers die: each item is applied exactly once
 because its import and its "done" mark commit in one transaction, which first checks
 that the item is still pending. A retry, a second delivery or a run after a crash
 skips what was done and does the rest.
+
+Faults lose nothing (``sweep``, every FACTCHECK_SWEEP_EVERY_SECONDS by celery beat, or
+``manage.py sweep`` from cron): a job whose message could not reach the broker is saved
+as queued, unsent, and sent when the broker is back; a running job holds a lease its
+worker renews before each address, and a job whose lease ran out (its worker was killed,
+or lost its database) is queued again and run on, the pending addresses only. The
+sweep also sends notification emails whose own job never ran.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import shared_task
@@ -22,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from annotations import access, notifications
 from annotations.importers import (
@@ -43,10 +53,24 @@ NOT_FROM_THE_WEB = (
     "“{title}” was imported from a file, not a web address: import the changed file "
     "with --update (or tick “replace”) instead."
 )
-CANNOT_RETRY = "Only a failed job, or one a stopped worker left running, can be retried."
+CANNOT_RETRY = "This job is done: there is nothing left to retry."
 NOT_ALLOWED = "Only editors may import or refresh articles."
 CRASHED = "The job stopped before it finished: retry it to do the rest."
+QUEUE_UNREACHABLE = (
+    "The job queue is unreachable just now. The job is saved and will start by itself "
+    "when the queue is back; nothing needs doing."
+)
+GAVE_UP = (
+    "Its worker stopped {attempts} times while running it (killed, or out of memory?): "
+    "retry it once the cause is found."
+)
 MAX_ADDRESSES = 200
+# A job whose worker stopped this many times is not run again by the sweep.
+MAX_ATTEMPTS = 5
+# How many unsent jobs, and stranded ones, one sweep takes on.
+SWEEP_BATCH = 100
+
+log = logging.getLogger(__name__)
 
 S = Job.State
 I = JobItem.State  # noqa: E741
@@ -123,19 +147,51 @@ def _job_create(kind: str, targets: list[tuple[str, Article | None]], user, upda
 
 def enqueue(job: Job) -> None:
     """Hand the job to a worker once it is committed (inline when no broker is set)."""
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    transaction.on_commit(lambda: send(job))
+
+
+def send(job: Job) -> bool:
+    """Give the queued job's message to the broker; False (and the job says why) when the
+    broker cannot be reached: the job stays queued, unsent, and ``sweep`` sends it.
+
+    ``sent_at`` is claimed by one conditional UPDATE first, so two sweeps never both send.
+    """
+    now = timezone.now()
+    unsent = Q(sent_at__isnull=True) | Q(sent_at__lt=now - lease())
+    if not Job.objects.filter(unsent, pk=job.pk, state=S.QUEUED).update(sent_at=now):
+        return False  # running or finished already, or another sweep sent it just now
+    Job.objects.filter(pk=job.pk, error=QUEUE_UNREACHABLE).update(error="")
+    job.error = "" if job.error == QUEUE_UNREACHABLE else job.error
+    if run_job.app.conf.task_always_eager:
+        run_job.delay(job.pk)  # inline: errors are the job's own, recorded on its items
+        return True
+    try:
+        run_job.apply_async((job.pk,))
+    except (BrokerError, OSError) as exc:
+        log.warning("job %s waits for the job queue: %s", job.pk, exc)
+        Job.objects.filter(pk=job.pk, sent_at=now).update(sent_at=None, error=QUEUE_UNREACHABLE)
+        job.error = QUEUE_UNREACHABLE
+        return False
+    return True
+
+
+def lease() -> timedelta:
+    """How long a worker holds a running job without renewing (FACTCHECK_JOB_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.FACTCHECK_JOB_LEASE_SECONDS)
 
 
 def job_retry(*, job: Job, user) -> Job:
-    """Run a failed (or stranded) job again: its failed and pending items only."""
+    """Run any unfinished job again (failed, queued, or left running): its failed and
+    pending items only; what was done is never done twice."""
     _check_user(user)
     with transaction.atomic():
         current = Job.objects.select_for_update().get(pk=job.pk)
-        if current.state not in (S.FAILED, S.RUNNING):
+        if current.state == S.DONE:
             raise JobError(CANNOT_RETRY)
         current.items.filter(state=I.FAILED).update(state=I.PENDING, result="", message="")
         current.state, current.error, current.finished_at = S.QUEUED, "", None
-        current.save(update_fields=["state", "error", "finished_at"])
+        current.sent_at = current.lease_until = None
+        current.save(update_fields=["state", "error", "finished_at", "sent_at", "lease_until"])
         enqueue(current)
     return current
 
@@ -149,16 +205,21 @@ def run_job(job_id: int) -> str:
 def run(job_id: int) -> str:
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.state == S.DONE:
-            return "nothing to do"  # a second delivery of a job already finished
-        job.state, job.started_at = S.RUNNING, timezone.now()
+        if job is None or job.state in (S.DONE, S.FAILED):
+            return "nothing to do"  # a second delivery of a finished job (Retry queues it)
+        now = timezone.now()
+        if job.state == S.RUNNING and job.lease_until and job.lease_until > now:
+            return "running elsewhere"  # a second delivery while its worker holds it
+        job.state, job.started_at, job.lease_until = S.RUNNING, now, now + lease()
         job.attempts += 1
-        job.save(update_fields=["state", "started_at", "attempts"])
+        job.save(update_fields=["state", "started_at", "attempts", "lease_until"])
     for item_id in job.items.filter(state=I.PENDING).values_list("pk", flat=True):
+        # The heartbeat: each address renews the lease (it outlasts the slowest address).
+        Job.objects.filter(pk=job_id).update(lease_until=timezone.now() + lease())
         process_item(item_id, job)
     failed = job.items.filter(state=I.FAILED).exists()
     Job.objects.filter(pk=job_id).update(
-        state=S.FAILED if failed else S.DONE, finished_at=timezone.now()
+        state=S.FAILED if failed else S.DONE, finished_at=timezone.now(), lease_until=None
     )
     return "failed" if failed else "done"
 
@@ -219,3 +280,64 @@ def check_monitored() -> str:
     """The periodic task (celery beat): check the monitored articles that are due."""
     job = job_check_monitored()
     return f"job {job.pk}" if job else "nothing due"
+
+
+@dataclass(frozen=True)
+class Swept:
+    """What one sweep did."""
+
+    sent: int  # queued jobs handed to the broker (again)
+    requeued: int  # running jobs whose worker vanished, queued again
+    gave_up: int  # jobs whose worker stopped MAX_ATTEMPTS times, now failed
+    emails: int  # notification emails sent
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sent} job(s) sent, {self.requeued} stranded job(s) queued again, "
+            f"{self.gave_up} given up, {self.emails} email(s) sent"
+        )
+
+
+def sweep_jobs() -> tuple[int, int, int]:
+    """Send the queued jobs the broker never got (or lost: sent a lease ago and still
+    queued), and queue again the running jobs whose lease ran out. Idempotent: a job is
+    claimed by a conditional UPDATE before it is sent or queued, and run() applies each
+    address once, so a job the sweep and the broker both deliver is still run once."""
+    now = timezone.now()
+    requeued = gave_up = 0
+    stranded = Job.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), state=S.RUNNING
+    ).values_list("pk", "attempts")
+    for pk, attempts in stranded[:SWEEP_BATCH]:
+        still = Job.objects.filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=pk, state=S.RUNNING
+        )
+        if attempts >= MAX_ATTEMPTS:
+            error = GAVE_UP.format(attempts=attempts)
+            gave_up += still.update(state=S.FAILED, error=error, finished_at=now, lease_until=None)
+            continue
+        if still.update(state=S.QUEUED, sent_at=None, lease_until=None):
+            log.warning("job %s lost its worker (attempt %s): queued again", pk, attempts)
+            requeued += 1
+    unsent = Job.objects.filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=now - lease()), state=S.QUEUED
+    ).order_by("pk")
+    sent = 0
+    for job in unsent[:SWEEP_BATCH]:
+        if send(job):
+            sent += 1
+        elif job.error == QUEUE_UNREACHABLE:
+            break  # the broker is still away: the next sweep tries again
+    return sent, requeued, gave_up
+
+
+def sweep() -> Swept:
+    """Everything a fault left behind: unsent and stranded jobs, unsent emails."""
+    sent, requeued, gave_up = sweep_jobs()
+    return Swept(sent, requeued, gave_up, notifications.send_unsent())
+
+
+@shared_task(name="annotations.jobs.sweep")
+def sweep_task() -> str:
+    """The periodic task (celery beat, every FACTCHECK_SWEEP_EVERY_SECONDS)."""
+    return str(sweep())

@@ -993,10 +993,28 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="Why the job itself stopped, if it did.")
+    error = models.TextField(
+        blank=True, help_text="Why the job itself stopped, or why it waits, if it does."
+    )
+    # A queued job whose message never reached the broker has no sent_at: the sweep
+    # sends it (annotations/jobs.py). A running job whose lease ran out lost its worker.
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last handed to the job queue."
+    )
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While running: its worker renews this after each address."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep's two questions: queued and never sent, running and lease over.
+            models.Index(
+                fields=["state", "lease_until"],
+                condition=Q(state__in=["queued", "running"]),
+                name="job_unfinished_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
@@ -1065,6 +1083,11 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the email went out; set once, so it goes once."
     )
+    email_due = models.BooleanField(
+        default=True,
+        help_text="The email is still to be sent (or found not wanted): the sweep sends "
+        "what its job did not.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -1072,6 +1095,10 @@ class Notification(models.Model):
             # The header's unread count and the list, newest first.
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+            # The sweep's emails still due: a handful among all notifications.
+            models.Index(
+                fields=["created_at"], condition=Q(email_due=True), name="notification_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

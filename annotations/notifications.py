@@ -5,7 +5,11 @@ assignments and ``claims.py`` for recorded edits, inside their transactions, so 
 notification exists exactly when the step it tells of was committed. The email goes
 after the commit, by a background job (``jobs.deliver_notification``, inline when no
 broker is configured) calling ``deliver``, and goes once: ``emailed_at`` is claimed
-before sending.
+before sending. An email whose job never ran (the broker was down when the step
+committed) is still due (``email_due``): ``send_unsent``, called by the periodic sweep
+(``jobs.sweep``), sends it then, through the same claim, so never twice. A sender killed
+between the claim and the mail server's answer loses that one email rather than risk
+sending it twice.
 
 Who hears: the author of a claim for decisions on it (approved, rejected, changes
 requested, retracted) and for comments or changes by someone else; the assignee for an
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -64,6 +69,11 @@ EMAIL_FOOTER = (
     "notifications are emailed to you: {settings_url}"
 )
 SOMEONE = "Someone"
+# The sweep sends an email its job did not once it is this old (the job's own chance
+# first), and lets it go when it is older than two days: so late, it would mislead.
+EMAIL_SWEEP_AFTER = timedelta(minutes=1)
+EMAIL_GIVE_UP_AFTER = timedelta(days=2)
+EMAIL_SWEEP_BATCH = 200
 # Where links in emails point when no setting says (the address `make run` serves).
 FALLBACK_BASE = "http://127.0.0.1:8000"
 
@@ -124,7 +134,9 @@ def _notify(*, recipient, kind: str, actor, claim=None, article=None, comment: s
 
 def schedule_delivery(notification_id: int) -> None:
     """Hand the email to a background job (``jobs.deliver_notification``): a worker sends
-    it where a broker is configured, else it is sent here and now."""
+    it where a broker is configured, else it is sent here and now. A broker that cannot
+    be reached raises here, in the step's robust on-commit hook (logged): the email stays
+    due and the sweep sends it."""
     from annotations import jobs  # jobs imports this module: import it when first needed
 
     jobs.deliver_notification.delay(notification_id)
@@ -136,9 +148,9 @@ def schedule_delivery(notification_id: int) -> None:
 def deliver(notification_id: int) -> bool:
     """Email one notification, once, unless its recipient turned that kind off.
 
-    Idempotent (a job may run twice): ``emailed_at`` is claimed by one conditional
-    UPDATE before sending and released if sending fails, so a retry sends it then.
-    Returns whether an email went out.
+    Idempotent (a job and the sweep may both run it): ``emailed_at`` is claimed by one
+    conditional UPDATE before sending and released if sending fails, so a retry sends it
+    then. An email nobody wants is no longer due. Returns whether an email went out.
     """
     notification = (
         Notification.objects.select_related("recipient", "actor", "claim", "article")
@@ -147,15 +159,12 @@ def deliver(notification_id: int) -> bool:
     )
     if notification is None or notification.emailed_at is not None:
         return False
+    mine = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
     recipient = notification.recipient
-    if not (recipient.is_active and recipient.email):
+    if not (recipient.is_active and recipient.email and wants_email(recipient, notification.kind)):
+        mine.update(email_due=False)
         return False
-    if not wants_email(recipient, notification.kind):
-        return False
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    if not claimed:
+    if not mine.update(emailed_at=timezone.now(), email_due=False):
         return False
     try:
         send_mail(
@@ -165,9 +174,27 @@ def deliver(notification_id: int) -> bool:
             recipient_list=[recipient.email],
         )
     except Exception:
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None, email_due=True)
         raise
     return True
+
+
+def send_unsent() -> int:
+    """The sweep's part: email the notifications still due whose job did not (older
+    than EMAIL_SWEEP_AFTER), each through ``deliver``'s claim; how many went out. A mail
+    server that fails leaves them due for the next sweep."""
+    now = timezone.now()
+    due = Notification.objects.filter(email_due=True)
+    due.filter(created_at__lt=now - EMAIL_GIVE_UP_AFTER).update(email_due=False)
+    sent = 0
+    ids = due.filter(created_at__lt=now - EMAIL_SWEEP_AFTER).order_by("created_at", "pk")
+    for pk in ids.values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]:
+        try:
+            sent += deliver(pk)
+        except Exception:
+            log.exception("notification %s: the email could not be sent; the next sweep tries", pk)
+            break  # the mail server is down: don't wait on it for every email
+    return sent
 
 
 def wants_email(user, kind: str) -> bool:

@@ -67,7 +67,8 @@ def test_a_failed_job_is_retried_from_the_list(
             {"action": "retry", "_selected_action": [job.pk]},
             follow=True,
         )
-    assert f"{job} was started again (its failed addresses only)." in messages_of(response)
+    again = f"{job} was started again (its failed and unfinished addresses only)."
+    assert again in messages_of(response)
     job.refresh_from_db()
     assert job.state == Job.State.DONE and Article.objects.count() == 1
 

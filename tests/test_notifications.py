@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations import claims, notifications, workflow
 from annotations.models import Notification, NotificationPreference
@@ -357,3 +360,67 @@ def test_a_claim_with_line_breaks_makes_a_one_line_subject(committed, article, r
     claim = factories.make_submitted(article, reviewer, text="Exports\r\ndoubled\nBcc: x@evil.org")
     committed(workflow.claim_transition, claim=claim, user=editor, action="approve")
     assert only_email().subject == "[Fact-check desk] Approved: Exports doubled Bcc: x@evil.org"
+
+
+# -- the sweep: emails whose job never ran ---------------------------------------------------
+
+
+def aged(notification: Notification, by) -> None:
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - by)
+
+
+def test_an_email_whose_job_never_ran_is_sent_by_the_sweep_once(
+    committed, monkeypatch, article, reviewer, editor
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(notification_id):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(notifications, "schedule_delivery", broker_down)
+    claim = factories.make_submitted(article, reviewer)
+    committed(workflow.claim_transition, claim=claim, user=editor, action="approve")
+    claim.refresh_from_db()
+    assert claim.status == "approved"  # the step is committed (the hook is robust)
+    notification = Notification.objects.get(recipient=reviewer)
+    assert (notification.email_due, mail.outbox) == (True, [])
+    assert notifications.send_unsent() == 0  # too fresh: its own job has the first chance
+    aged(notification, timedelta(minutes=2))
+    assert notifications.send_unsent() == 1
+    assert notifications.send_unsent() == 0
+    assert notifications.deliver(notification.pk) is False  # its job, late, sends nothing
+    notification.refresh_from_db()
+    assert notification.email_due is False and notification.emailed_at is not None
+    assert [m.subject for m in mail.outbox] == [f"[Fact-check desk] Approved: {claim.claim}"]
+
+
+def test_the_sweep_leaves_a_failing_mail_server_for_later_and_old_emails_alone(
+    committed, monkeypatch, article, reviewer, editor
+):
+    monkeypatch.setattr(notifications, "schedule_delivery", lambda pk: None)  # never sent
+    first, second = (factories.make_submitted(article, reviewer, n=n) for n in (0, 1))
+    for claim in (first, second):
+        committed(workflow.claim_transition, claim=claim, user=editor, action="approve")
+    old, recent = Notification.objects.order_by("pk")
+    aged(old, notifications.EMAIL_GIVE_UP_AFTER + timedelta(minutes=1))
+    aged(recent, timedelta(minutes=2))
+
+    def refuse(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(notifications, "send_mail", refuse)
+    assert notifications.send_unsent() == 0
+    monkeypatch.setattr(notifications, "send_mail", mail.send_mail)
+    assert notifications.send_unsent() == 1
+    assert [m.subject for m in mail.outbox] == [f"[Fact-check desk] Approved: {second.claim}"]
+    old.refresh_from_db()
+    assert (old.email_due, old.emailed_at) == (False, None)
+
+
+def test_an_email_nobody_wants_is_no_longer_due(committed, article, reviewer, editor):
+    notifications.set_email_preferences(user=reviewer, emailed=set())
+    claim = factories.make_submitted(article, reviewer)
+    committed(workflow.claim_transition, claim=claim, user=editor, action="approve")
+    notification = Notification.objects.get(recipient=reviewer)
+    assert (notification.email_due, notification.emailed_at) == (False, None)
+    assert mail.outbox == []
