@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "factcheck.middleware.LoginRefusalMiddleware",
+    # Last, so it sees a view's exception first: a database that is away is a 503.
+    "factcheck.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -117,6 +119,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'factcheck.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is tried before each request reuses it: after a database
+        # restart the first request reconnects instead of failing on the dead one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -222,11 +227,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must not hold a request for long: a message that cannot be sent
+# in about a second is left to the sweep (the job waits, queued; the email stays due).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis: an unacknowledged message (its worker died) is delivered again after this;
+    # the sweep usually runs the job sooner, and a second delivery does nothing.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+}
+# A running job's lease: its worker renews it before each address, so it must outlast
+# the slowest address (FACTCHECK_FETCH_TOTAL_SECONDS and the import). A job whose lease
+# ran out lost its worker: the sweep queues it again.
+FACTCHECK_JOB_LEASE_SECONDS = envint("FACTCHECK_JOB_LEASE_SECONDS", 120)
+if FACTCHECK_JOB_LEASE_SECONDS <= FACTCHECK_FETCH_TOTAL_SECONDS:
+    raise ImproperlyConfigured(
+        f"FACTCHECK_JOB_LEASE_SECONDS ({FACTCHECK_JOB_LEASE_SECONDS}) must be longer than "
+        f"FACTCHECK_FETCH_TOTAL_SECONDS ({FACTCHECK_FETCH_TOTAL_SECONDS}): a worker renews "
+        "a job's lease once per address, and a slow address would lose it."
+    )
 CELERY_BEAT_SCHEDULE = {
     "check-monitored-articles": {
         "task": "annotations.jobs.check_monitored",
         "schedule": 60.0 * envint("FACTCHECK_MONITOR_CHECK_EVERY_MINUTES", 15),
-    }
+    },
+    # What a fault left behind (annotations/jobs.py, sweep): jobs the broker never got,
+    # jobs whose worker vanished, notification emails never sent.
+    "sweep": {
+        "task": "annotations.jobs.sweep",
+        "schedule": float(envint("FACTCHECK_SWEEP_EVERY_SECONDS", 60)),
+    },
 }
 
 # The organisation that publishes the fact-checks (ClaimReview "author").

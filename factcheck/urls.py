@@ -12,6 +12,8 @@ admin.site.site_title = "Fact-check desk"
 admin.site.index_title = "The desk"
 # Both log-in forms check the password-guessing limits first (factcheck/login_guard.py).
 admin.site.login_form = AdminLoginForm
+# A database that is away is a 503 "try again", not a server error (factcheck/unavailable.py).
+handler500 = "factcheck.unavailable.server_error"
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
