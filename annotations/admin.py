@@ -8,7 +8,6 @@ rules; the admin reports what they answered.
 from __future__ import annotations
 
 import copy
-import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -50,6 +49,7 @@ from annotations.admin_lists import (
     people_filter,
 )
 from annotations.admin_web import import_urls_view, revision_diff_view, revision_list, say_started
+from annotations.csvfiles import csv_response
 from annotations.forms import ArticleUploadForm, RationaleField
 from annotations.importers import (
     FAILED,
@@ -1004,13 +1004,7 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         if chart is None:
             names = ", ".join(desk_charts.CHARTS)
             raise Http404(UNKNOWN_CHART.format(slug=slug[:40], charts=names))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="desk-{chart.slug}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(chart.header)
-        for row in chart.rows:
-            writer.writerow([spreadsheet_safe(cell) for cell in row])
-        return response
+        return csv_response(f"desk-{chart.slug}.csv", chart.header, chart.rows)
 
     def appearance_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """A button on an appearance: confirm it, split it off, or remove it."""
@@ -1269,14 +1263,6 @@ def first_still_listed(queue: QuerySet, candidates: list[int], window: int = 100
             if pk in still:
                 return pk
     return None
-
-
-def spreadsheet_safe(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (a person named "=SUM(…)")."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def source_items(formset) -> list[dict]:

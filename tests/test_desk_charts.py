@@ -262,6 +262,25 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(client, editor, revie
     assert "'=HYPERLINK(1)," in response.content.decode()
 
 
+def test_a_verdict_label_in_a_charts_header_row_is_written_as_text(client, editor, history):
+    Verdict.objects.filter(slug="false").update(label='=HYPERLINK("http://evil.example","x")')
+    client.force_login(editor)
+    response = client.get(reverse("admin:annotations_claim_chart_csv", args=["decided"]))
+    header, *rows = csv.reader(io.StringIO(response.content.decode()))
+    assert '\'=HYPERLINK("http://evil.example","x")' in header
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in header)
+    assert all(value.lstrip("-").isdigit() or value == "" for row in rows for value in row[1:])
+
+
+def test_a_persons_name_in_a_charts_rows_is_written_as_text(client, editor, reviewer, history):
+    reviewer.first_name, reviewer.last_name = "+1", "-800"
+    reviewer.save()
+    client.force_login(editor)
+    response = client.get(reverse("admin:annotations_claim_chart_csv", args=["work"]))
+    names = [row[0] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
+    assert "'+1 -800" in names
+
+
 def test_the_csv_is_for_staff_who_may_see_claims(client, reviewer, editor, history):
     url = reverse("admin:annotations_claim_chart_csv", args=["decided"])
     client.force_login(reviewer)  # not staff
