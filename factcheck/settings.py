@@ -353,10 +353,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if envstr("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, which carries on in memory while Redis is down
+            # (factcheck/cache.py says what each use does then).
+            "BACKEND": "factcheck.cache.DegradingRedisCache",
             "LOCATION": envstr("REDIS_URL"),
             # Several sites (or test runs) can share one Redis database.
             "KEY_PREFIX": envstr("FACTCHECK_CACHE_KEY_PREFIX"),
+            # A Redis that hangs costs a request at most this long, once every 5 s.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 
