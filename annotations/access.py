@@ -98,12 +98,17 @@ def can_read_claim(user, claim: ClaimFacts) -> bool:
     return claim.status not in PRIVATE or claim.author_id == who.user_id or who.editor
 
 
+# A published claim is changed only through review: retracted, reopened as a draft,
+# changed, submitted and approved by an editor who did not change it (four-eyes).
+NOT_EDITABLE = {Claim.Status.APPROVED, Claim.Status.RETRACTED}
+
+
 def can_edit_claim(user, claim: ClaimFacts) -> bool:
     who = capabilities(user)
     if not who.workspace:
         return False
     if who.editor:
-        return claim.status != Claim.Status.RETRACTED
+        return claim.status not in NOT_EDITABLE
     return claim.author_id == who.user_id and claim.status in EDITABLE_BY_AUTHOR
 
 

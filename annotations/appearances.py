@@ -4,9 +4,11 @@ One claim, many appearances. The primary appearance is the claim's own span: thi
 module is the one place that writes appearances, and it copies the primary one into
 the claim's columns (``sync_primary``), so every list reads a claim's first appearance
 in the claim's own row. Adding an appearance to a published claim publishes nothing by
-itself: it waits for an editor other than the one who proposed it (four-eyes). Every
-change to the appearances of a claim that left the draft stage is an event, and a
-change to what is published moves ``updated_at`` so incremental sync sends it again.
+itself. Every appearance but a new claim's own span is *proposed* by one person and
+confirmed by another editor, whatever the claim's state (four-eyes): only confirmed
+appearances are published. Every change to a claim's appearances is an event naming
+who made it (a change of content: its actor may not approve the claim), and a change
+to what is published moves ``updated_at`` so incremental sync sends it again.
 """
 
 from __future__ import annotations
@@ -29,18 +31,26 @@ NO_WORKSPACE = "You need reviewer or editor rights to attach claims to articles.
 CONFIRM_OWN = (
     "You proposed this appearance, so you cannot confirm it: another editor must (four-eyes rule)."
 )
-CONFIRM_EDITORS = "Only editors confirm where a published claim appeared."
+CONFIRM_EDITORS = "Only editors confirm where a claim appeared."
 NOT_PROPOSED = "This appearance is already confirmed."
 REMOVE_LAST = (
-    "This is the claim's only appearance: a claim must appear somewhere. Delete the draft, "
-    "or retract the claim, instead."
+    "This is the claim's only confirmed appearance: a claim must appear somewhere. Confirm "
+    "another one first, delete the draft, or retract the claim."
 )
 REMOVE_RIGHTS = "Only editors, or the claim's author while it is editable, may remove appearances."
-SPLIT_LAST = "This is the claim's only appearance: there is nothing to split it from."
+SPLIT_LAST = (
+    "This is the claim's only confirmed appearance: there is nothing to split it from "
+    "(confirm another one first)."
+)
 EDITORS_ONLY = "Only editors may merge or split claims."
 MERGE_SELF = "A claim cannot be merged into itself."
 MERGE_GONE = "Claim {pk} was merged into claim {into} already: merge into that one."
 MERGED_REASON = "Merged into claim {pk}: the same claim, checked once."
+MERGE_INTO_UNPUBLISHED = (
+    "Claim {gone} is published and claim {keep} is not: its readers would be sent to a "
+    "check nobody has approved. Merge claim {keep} into claim {gone} instead, or have "
+    "claim {keep} approved first."
+)
 
 
 def sync_primary(claim: Claim, appearance: Appearance) -> None:
@@ -104,23 +114,28 @@ def describe(appearance: Appearance) -> dict:
     }
 
 
-def _record(claim: Claim, user, comment: str, appearance: Appearance) -> None:
+def _record(
+    claim: Claim, user, comment: str, appearance: Appearance, *, wrote: bool = True
+) -> None:
+    """An appearance step in the claim's history; ``wrote``: it changed where the claim
+    is said to appear (a confirmation does not)."""
     ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.APPEARANCE,
         comment=comment,
         changes={"appearance": describe(appearance)},
+        wrote_content=wrote,
     )
 
 
 def appearance_attach(
     *, claim: Claim, user, article: Article, start: int, end: int, exact: str | None = None
 ) -> Appearance:
-    """Say that ``claim`` is also made in ``article`` at this span.
+    """Propose that ``claim`` is also made in ``article`` at this span.
 
-    On a published claim the appearance is proposed and waits for another editor;
-    otherwise it is confirmed with the claim's own review.
+    It is published only once an editor other than ``user`` confirms it, whatever the
+    claim's state: the proposer's word alone never reaches readers.
     """
     if not can_use_workspace(user):
         raise PermissionDenied(NO_WORKSPACE)
@@ -129,8 +144,6 @@ def appearance_attach(
     quote = make_quote(article.body, start, end, exact)
     with transaction.atomic():
         current = lock_claim(claim.pk, None)
-        published = current.status == S.APPROVED
-        now = timezone.now()
         appearance = Appearance(
             claim=current,
             article=article,
@@ -139,25 +152,22 @@ def appearance_attach(
             exact=quote.exact,
             prefix=quote.prefix,
             suffix=quote.suffix,
-            state=A.PROPOSED if published else A.CONFIRMED,
+            state=A.PROPOSED,
             proposed_by=user,
-            confirmed_by=None if published else user,
-            confirmed_at=None if published else now,
         )
         try:
             with transaction.atomic():
                 appearance.save()
         except IntegrityError:
             raise ValidationError({"article": ALREADY_HERE}) from None
-        if current.status != S.DRAFT:
-            verb = "proposed (waits for another editor)" if published else "added"
-            _record(current, user, f"Appearance {verb}: {article.title[:120]}", appearance)
+        comment = f"Appearance proposed (waits for another editor): {article.title[:120]}"
+        _record(current, user, comment, appearance)
     return appearance
 
 
 def appearance_confirm(*, appearance: Appearance, user) -> Appearance:
-    """A second editor confirms a proposed appearance of a published claim: now it is
-    published (and sync sends the claim again)."""
+    """A second editor confirms a proposed appearance: it is now part of the claim (on a
+    published one, published, and sync sends the claim again)."""
     if not is_editor(user):
         raise PermissionDenied(CONFIRM_EDITORS)
     with transaction.atomic():
@@ -173,11 +183,17 @@ def appearance_confirm(*, appearance: Appearance, user) -> Appearance:
             timezone.now(),
         )
         current.save(update_fields=["state", "confirmed_by", "confirmed_at"])
-        _record(
-            current.claim, user, f"Appearance confirmed: {current.article.title[:120]}", current
-        )
+        comment = f"Appearance confirmed: {current.article.title[:120]}"
+        _record(current.claim, user, comment, current, wrote=False)
         touch_claims(Claim.objects.filter(pk=current.claim_id))
     return current
+
+
+def confirmed_successor(claim: Claim, leaving: Appearance) -> Appearance | None:
+    """The appearance that stands for the claim once ``leaving`` goes: a confirmed one,
+    never a proposal (its words would stand as the claim's quote unseen)."""
+    others = claim.appearances.exclude(pk=leaving.pk).filter(state=A.CONFIRMED)
+    return others.order_by("id").first()
 
 
 def appearance_remove(*, appearance: Appearance, user) -> None:
@@ -187,17 +203,15 @@ def appearance_remove(*, appearance: Appearance, user) -> None:
         if not (is_editor(user) or can_edit_claim(user, claim)):
             raise PermissionDenied(REMOVE_RIGHTS)
         current = Appearance.objects.select_related("article").get(pk=appearance.pk)
-        others = claim.appearances.exclude(pk=current.pk).order_by("-state", "id")
-        successor = others.first()
-        if successor is None:
+        successor = confirmed_successor(claim, current)
+        if successor is None and current.state == A.CONFIRMED:
             raise ValidationError(REMOVE_LAST)
         current.delete()
-        if current.primary:
+        if current.primary and successor is not None:  # a primary one is confirmed
             Appearance.objects.filter(pk=successor.pk).update(primary=True)
             successor.primary = True
             sync_primary(claim, successor)
-        if claim.status != S.DRAFT:
-            _record(claim, user, f"Appearance removed: {current.article.title[:120]}", current)
+        _record(claim, user, f"Appearance removed: {current.article.title[:120]}", current)
         touch_claims(Claim.objects.filter(pk=claim.pk))
 
 
@@ -210,7 +224,7 @@ def appearance_split(*, appearance: Appearance, user) -> Claim:
     with transaction.atomic():
         original = lock_claim(appearance.claim_id, None)
         current = Appearance.objects.select_related("article").get(pk=appearance.pk)
-        successor = original.appearances.exclude(pk=current.pk).order_by("-state", "id").first()
+        successor = confirmed_successor(original, current)
         if successor is None:
             raise ValidationError(SPLIT_LAST)
         new = Claim.objects.create(
@@ -252,17 +266,15 @@ def claims_merge(*, survivor: Claim, other: Claim, user) -> Claim:
         for claim in (keep, gone):
             if claim.merged_into_id is not None:
                 raise ValidationError(MERGE_GONE.format(pk=claim.pk, into=claim.merged_into_id))
+        if gone.status == S.APPROVED and keep.status != S.APPROVED:
+            raise ValidationError(MERGE_INTO_UNPUBLISHED.format(gone=gone.pk, keep=keep.pk))
         present = set(keep.appearances.values_list("article_id", flat=True))
-        published = keep.status == S.APPROVED
         for appearance in gone.appearances.exclude(article_id__in=present):
+            # Moved by one editor: proposed, until another confirms it on the survivor.
             Appearance.objects.filter(pk=appearance.pk).update(
-                claim=keep,
-                primary=False,
-                state=A.PROPOSED if published else A.CONFIRMED,
-                proposed_by=user,
-                confirmed_by=None if published else user,
-                confirmed_at=None if published else timezone.now(),
-            )
+                claim=keep, primary=False, state=A.PROPOSED, proposed_by=user,
+                confirmed_by=None, confirmed_at=None,
+            )  # fmt: skip
             _record(keep, user, f"Appearance moved here from claim {gone.pk}", appearance)
         previous = gone.status
         now = timezone.now()

@@ -25,6 +25,11 @@ from annotations.spans import make_quote
 __all__ = ["STALE", "StaleVersion", "claim_create", "claim_delete", "claim_update", "lock_claim"]
 
 NOT_YOURS = "Only the claim's author or an editor may change it, and only while it is editable."
+PUBLISHED_LOCKED = (
+    "This check is published, so it cannot be changed in place: a second editor must see "
+    "every change before readers do. Retract it with a reason, reopen it as a draft, make "
+    "the change and submit it for review."
+)
 CANNOT_DELETE = (
     "Only a draft that has never been submitted can be deleted, by its author or an editor."
 )
@@ -108,16 +113,18 @@ def claim_update(
     that article moves; without: the claim's own, primary one), ``text`` (the claim as
     stated), ``verdict``, ``rationale`` (Markdown, rendered by ``richtext.render_markdown``),
     ``claimant`` and ``claim_date``.
-    Changes to a claim under review or published are recorded as an event with the
-    fields changed (a correction when a published verdict changes): whoever changed a
-    submitted claim's content may not approve it (``workflow``'s four-eyes rule).
+    Every change is recorded as an event with the fields changed and who changed them,
+    drafts included: whoever changed a claim's content counts as one of its authors and
+    may not approve it (``workflow``'s four-eyes rule). A published claim is not changed
+    in place (``access.can_edit_claim``): readers see nothing a second editor has not.
     """
     if not can_edit_claim(user, claim):
-        raise PermissionDenied(NOT_YOURS)  # before the version: no claim shown to who may not edit
+        # Before the version: no claim shown to who may not edit.
+        raise PermissionDenied(_refusal(claim))
     with transaction.atomic():
         current = lock_claim(claim.pk, version)
         if not can_edit_claim(user, current):
-            raise PermissionDenied(NOT_YOURS)
+            raise PermissionDenied(_refusal(current))
         before = _snapshot(current)
         if "start" in fields or "end" in fields or "exact" in fields:
             _move_span(current, fields)
@@ -197,29 +204,38 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
     return data
 
 
-# States in which a change of content is part of the record: under review (the
-# four-eyes rule reads who changed what) and published (a correction when the verdict moves).
-RECORDED_STATES = {Claim.Status.SUBMITTED, Claim.Status.CHANGES_REQUESTED, Claim.Status.APPROVED}
+def _refusal(claim: Claim) -> str:
+    return PUBLISHED_LOCKED if claim.status == Claim.Status.APPROVED else NOT_YOURS
+
+
+# States in which a change of content is news for the people around the claim: under
+# review, its author and the editors deciding it are told.
+NOTIFIED_STATES = {Claim.Status.SUBMITTED, Claim.Status.CHANGES_REQUESTED}
+WHEN = {
+    Claim.Status.DRAFT: "in the draft",
+    Claim.Status.SUBMITTED: "in review",
+    Claim.Status.CHANGES_REQUESTED: "in review",
+    Claim.Status.REJECTED: "after rejection",
+}
 
 
 def _record_edit(claim: Claim, user, before: dict, after: dict) -> None:
-    """An edit of a claim under review or published is an event naming the fields changed."""
-    if claim.status not in RECORDED_STATES:
-        return
+    """Every edit is an event naming the fields changed and who changed them, in every
+    state: the history shows who wrote what, and the four-eyes rule reads it."""
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return
-    published = claim.status == Claim.Status.APPROVED
-    when = "after approval" if published else "in review"
+    when = WHEN[claim.status]  # the states can_edit_claim lets anyone change
     event = ClaimEvent.objects.record(
         claim=claim,
         actor=user,
         kind=ClaimEvent.Kind.EDIT,
         comment=f"Changed {when}: " + ", ".join(sorted(changes)),
         changes=changes,
-        correction_of=(before["verdict"] or "") if published and "verdict" in changes else None,
+        wrote_content=True,
     )
-    notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
+    if claim.status in NOTIFIED_STATES:
+        notifications.claim_edited(claim=claim, actor=user, comment=event.comment)
 
 
 def _replace_sources(

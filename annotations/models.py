@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import connections, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -241,6 +241,13 @@ class ClaimantQuerySet(models.QuerySet):
         """Claimants not merged into another (the ones lists and suggestions offer)."""
         return self.filter(merged_into__isnull=True)
 
+    def published(self) -> ClaimantQuerySet:
+        """Claimants named on at least one published check: the only ones the public
+        pages may name (a claimant found only on drafts is the desk's business)."""
+        return self.filter(
+            Exists(Claim.objects.filter(claimant_id=OuterRef("pk"), status="approved"))
+        )
+
 
 class Claimant(models.Model):
     """Who made a claim: a person or an organisation, shared by all their claims."""
@@ -328,8 +335,13 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(Q(status=Claim.Status.APPROVED) | Q(approved_at__isnull=False))
 
     def public_pages(self) -> ClaimQuerySet:
-        """Claims with a public page: approved, or retracted (with a notice)."""
-        return self.filter(status__in=PUBLIC_PAGE_STATUSES)
+        """Claims with a public page: approved, or retracted after publication (with a
+        notice). A claim withdrawn before anyone approved it (a draft merged into
+        another) was never public, and has no page."""
+        return self.filter(
+            Q(status=Claim.Status.APPROVED)
+            | Q(status=Claim.Status.RETRACTED, approved_at__isnull=False)
+        )
 
     def visible_to(self, user) -> ClaimQuerySet:
         """The claims ``user`` may read on the desk: drafts are private to their
@@ -503,12 +515,11 @@ class Claim(models.Model):
 
     @cached_property
     def content_editor_ids(self) -> frozenset[int]:
-        """Who changed the claim's content since it was last submitted: the four-eyes
-        rule keeps them from approving what they changed."""
-        if self.submitted_at is None:
-            return frozenset()
-        edits = self.events.filter(kind=ClaimEvent.Kind.EDIT, at__gte=self.submitted_at)
-        return frozenset(edits.exclude(actor=None).values_list("actor_id", flat=True))
+        """Everyone who wrote or changed any of the claim's content, at any time and in
+        any state: the actors of steps that wrote it, and whoever proposed one of its
+        appearances. The four-eyes rule keeps each of them from approving it (one query).
+        """
+        return writers_of([self.pk]).get(self.pk, frozenset())
 
     @property
     def has_sources(self) -> bool:
@@ -527,8 +538,25 @@ class Claim(models.Model):
             validate_span(self.article.body, self.start, self.end)
 
 
-PUBLIC_PAGE_STATUSES = (Claim.Status.APPROVED, Claim.Status.RETRACTED)
 PRIVATE_STATUSES = (Claim.Status.DRAFT,)
+
+
+def writers_of(claim_ids: list[int]) -> dict[int, frozenset[int]]:
+    """``Claim.content_editor_ids`` of many claims, in one query: the people behind the
+    steps that wrote their content (``ClaimEvent.wrote_content``), and the proposers of
+    their appearances (a draft's appearances were recorded by their rows alone)."""
+    if not claim_ids:
+        return {}
+    steps = ClaimEvent.objects.filter(
+        claim_id__among=claim_ids, wrote_content=True, actor__isnull=False
+    ).order_by().values_list("claim_id", "actor_id")
+    proposals = Appearance.objects.filter(
+        claim_id__among=claim_ids, proposed_by__isnull=False
+    ).order_by().values_list("claim_id", "proposed_by_id")
+    found: dict[int, set[int]] = {}
+    for claim_id, person in steps.union(proposals):
+        found.setdefault(claim_id, set()).add(person)
+    return {claim_id: frozenset(people) for claim_id, people in found.items()}
 
 
 class Source(models.Model):
@@ -651,6 +679,7 @@ class ClaimEventQuerySet(models.QuerySet):
         from_status: str | None = None,
         to_status: str | None = None,
         correction_of: str | None = None,
+        wrote_content: bool = False,
         at=None,
     ) -> ClaimEvent:
         """Append one event to ``claim``'s history: the one place events are made.
@@ -669,6 +698,7 @@ class ClaimEventQuerySet(models.QuerySet):
             changes=changes or {},
             is_correction=correction_of is not None,
             previous_verdict=correction_of or "",
+            wrote_content=wrote_content,
             at=at or timezone.now(),
         )
         if kind == ClaimEvent.Kind.TRANSITION:
@@ -707,6 +737,12 @@ class ClaimEvent(models.Model):
         default=False, help_text="A change to a published verdict: shown as a correction."
     )
     previous_verdict = models.CharField(max_length=60, blank=True)
+    # Whether this step wrote any of what would be published (the wording, verdict,
+    # rationale, sources, claimant, date, or an appearance): its actor then counts as
+    # one of the claim's authors, and may not approve it (workflow's four-eyes rule).
+    wrote_content = models.BooleanField(
+        default=False, help_text="The step changed the claim's content: its actor is an author."
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ClaimEventQuerySet.as_manager()

@@ -114,14 +114,22 @@ def check_redirect(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         Claim.objects.public_pages().only("id", "claim", "merged_into"), pk=pk
     )
     if claim.merged_into_id is not None:
-        return merged_redirect(claim)
+        onward = merged_redirect(claim)
+        if onward is not None:
+            return onward
     return redirect(check_path(claim.pk, claim.slug), permanent=True)
 
 
-def merged_redirect(claim: Claim) -> HttpResponse:
+def merged_redirect(claim: Claim) -> HttpResponse | None:
+    """Where a merged claim's readers go: the claim that survived, once it is published.
+
+    Until then, None: the merged claim's own page stays (the desk refuses such merges;
+    this holds for any made before it did)."""
     survivor = claim.merged_into
     while survivor.merged_into_id is not None:
         survivor = survivor.merged_into
+    if survivor.status != Claim.Status.APPROVED:
+        return None
     return redirect(check_path(survivor.pk, survivor.slug), permanent=True)
 
 
@@ -130,7 +138,9 @@ def check_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if row is None:
         raise Http404("No published fact-check here.")
     if row["merged_into_id"] is not None:
-        return merged_redirect(Claim.objects.get(pk=pk))
+        onward = merged_redirect(Claim.objects.get(pk=pk))
+        if onward is not None:
+            return onward
     canonical_slug = claim_slug(row["claim"])
     if slug != canonical_slug:
         return redirect(check_path(pk, canonical_slug), permanent=True)
@@ -236,18 +246,23 @@ def article_text(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CLAIMANT_CHECKS = 50
+NO_CLAIMANT_PAGE = "No published fact-check names this claimant."
 
 
 def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    """A claimant's published checks, newest first, and their verdict mix at a glance."""
+    """A claimant's published checks, newest first, and their verdict mix at a glance.
+
+    A claimant with no published check has no page (404), whatever the address: their
+    name, slug and id are known only on the desk until a check naming them is approved.
+    """
     claimant = get_object_or_404(Claimant, pk=pk)
     if claimant.merged_into_id is not None:
         survivor = claimant.merged_into
         while survivor.merged_into_id is not None:
             survivor = survivor.merged_into
+        if not Claimant.objects.published().filter(pk=survivor.pk).exists():
+            raise Http404(NO_CLAIMANT_PAGE)
         return redirect(survivor.get_absolute_url(), permanent=True)
-    if slug != claimant.slug:
-        return redirect(claimant.get_absolute_url(), permanent=True)
     published = Claim.objects.approved().filter(claimant=claimant)
     checks = list(
         published.select_related("verdict", "article")
@@ -257,6 +272,10 @@ def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         )
         .order_by("-approved_at", "-id")[:CLAIMANT_CHECKS]
     )  # fmt: skip
+    if not checks:
+        raise Http404(NO_CLAIMANT_PAGE)
+    if slug != claimant.slug:
+        return redirect(claimant.get_absolute_url(), permanent=True)
     mix = list(
         published.values("verdict__label", "verdict__colour", "verdict__order")
         .annotate(n=Count("id"))

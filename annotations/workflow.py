@@ -68,8 +68,9 @@ FOUR_EYES = (
     "(four-eyes rule)."
 )
 EDITED_IN_REVIEW = (
-    "You changed this claim after it was submitted, so you cannot approve it: another "
-    "editor must review your changes (four-eyes rule)."
+    "You wrote or changed part of this claim (its wording, verdict, rationale, sources, "
+    "claimant, date or where it appears), so you cannot approve it: another editor must "
+    "review what you wrote (four-eyes rule)."
 )
 WRONG_STATE = "A claim that is {state} cannot be {done}; this is possible only from {allowed}."
 NEEDS_COMMENT = "Say why: a comment is required to {label}."

@@ -110,3 +110,12 @@ def in_process_calls(settings):
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The suite's figures (``tests/figures.py``), each counted by the test behind it."""
+    from tests import figures
+
+    terminalreporter.section("factcheck figures")
+    for text in figures.block():
+        terminalreporter.write_line(text)

@@ -96,3 +96,15 @@ def in_state(state: str, article: Article, author, editor, text: str | None = No
         user = author if action == "reopen" else editor
         claim = claim_transition(claim=claim, user=user, action=action, comment=comment)
     return claim
+
+
+def corrected(claim: Claim, editor, approver, **fields) -> Claim:
+    """A published claim corrected the one way there is: retracted, reopened, changed,
+    resubmitted by ``editor``, and approved again by ``approver`` (who changed nothing)."""
+    from annotations.claims import claim_update
+
+    claim = claim_transition(claim=claim, user=editor, action="retract", comment="Correcting")
+    claim = claim_transition(claim=claim, user=editor, action="reopen")
+    claim = claim_update(claim=claim, user=editor, version=claim.version, **fields)
+    claim = claim_transition(claim=claim, user=editor, action="submit")
+    return claim_transition(claim=claim, user=approver, action="approve")

@@ -494,10 +494,10 @@ def form_data(response) -> dict:
     return data
 
 
-def test_editing_an_approved_claim_in_the_admin_is_recorded(
+def test_editing_a_claim_in_review_in_the_admin_is_recorded(
     client, editor, editor2, reviewer, article
 ):
-    claim = make_approved(article, reviewer, editor2)
+    claim = make_submitted(article, reviewer)
     client.force_login(editor)
     data = form_data(client.get(change_url(claim)))
     data["verdict"] = Verdict.objects.get(slug="misleading").pk
@@ -512,14 +512,28 @@ def test_editing_an_approved_claim_in_the_admin_is_recorded(
         claim.rationale == "<p>Better <em>context</em>. &lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
     event = claim.events.last()
-    assert (event.kind, event.actor, event.is_correction) == (ClaimEvent.Kind.EDIT, editor, True)
+    assert (event.kind, event.actor, event.wrote_content) == (ClaimEvent.Kind.EDIT, editor, True)
     assert set(event.changes) == {"verdict", "rationale"}
+
+
+def test_a_published_claim_cannot_be_changed_in_the_admin(
+    client, editor, editor2, reviewer, article
+):
+    claim = make_approved(article, reviewer, editor2)
+    client.force_login(editor)
+    page = client.get(change_url(claim))
+    assert page.status_code == 200 and 'name="claim"' not in page.content.decode()
+    data = {"claim": "Rewritten alone", "version": claim.version}
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.claim != "Rewritten alone" and claim.version == 3
 
 
 def test_source_edits_in_the_admin_go_through_the_claims_service(
     client, editor, editor2, reviewer, article
 ):
-    claim = make_approved(article, reviewer, editor2)
+    claim = make_submitted(article, reviewer)
     client.force_login(editor)
     data = form_data(client.get(change_url(claim)))
     data["sources-0-title"] = "The report, updated"

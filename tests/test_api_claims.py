@@ -513,20 +513,46 @@ def test_a_claim_that_was_submitted_cannot_be_deleted(reviewer, article):
 # History of published claims
 
 
-def test_editing_an_approved_claims_verdict_is_recorded_as_a_correction(reviewer, editor, article):
+def test_a_published_claim_is_not_patched_in_place(reviewer, editor, article):
     claim = submitted_and_approved(reviewer, editor, article)
     response = api(editor).patch(
         f"/api/v1/workspace/claims/{claim.pk}/",
         {"verdict": "false", "version": claim.version},
         format="json",
     )
-    assert response.status_code == 200
-    event = ClaimEvent.objects.filter(kind=ClaimEvent.Kind.EDIT).get()
-    assert event.actor == editor
-    assert event.changes["verdict"] == ["Mostly false", "False"]
-    assert event.is_correction and event.previous_verdict == "Mostly false"
-    corrections = response.json()["corrections"]
-    assert corrections[0]["previous_verdict"] == "Mostly false"
+    assert response.status_code == 403
+    assert "Retract it with a reason, reopen it" in response.json()["detail"]
+    assert Claim.objects.get(pk=claim.pk).verdict.slug == "mostly-false"
+    assert not ClaimEvent.objects.filter(kind=ClaimEvent.Kind.EDIT).exists()
+
+
+def test_an_editor_cannot_patch_submit_and_approve_a_reviewers_draft(
+    reviewer, editor, editor2, article
+):
+    """Defect: all three answered 200, and the check was published under the reviewer's
+    name with a history of only the editor's submit and approval."""
+    claim = Claim.objects.get(pk=create(reviewer, article)["id"])
+    client = api(editor)
+    patched = client.patch(
+        f"/api/v1/workspace/claims/{claim.pk}/",
+        {"claim": "The editor's own words", "verdict": "true", "version": claim.version},
+        format="json",
+    )
+    assert patched.status_code == 200
+    transitions = f"/api/v1/workspace/claims/{claim.pk}/transitions/"
+    submitted = client.post(transitions, {"action": "submit"}, format="json")
+    assert submitted.status_code == 200
+    refused = client.post(
+        transitions, {"action": "approve", "version": submitted.json()["version"]}, format="json"
+    )
+    assert refused.status_code in (400, 403, 409), refused.json()
+    assert "four-eyes" in str(refused.json())
+    assert Claim.objects.get(pk=claim.pk).status == "submitted"
+    history = client.get(f"/api/v1/workspace/claims/{claim.pk}/?expand=events").json()["events"]
+    (edit,) = [e for e in history if e["kind"] == "edit"]
+    assert edit["actor"] == "editor" and {"claim", "verdict"} <= set(edit["changes"])
+    approved = api(editor2).post(transitions, {"action": "approve"}, format="json")
+    assert approved.status_code == 200
 
 
 # Query counts

@@ -21,7 +21,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.api.filters import MAX_PAGE_SIZE
-from annotations.claims import claim_update
 from annotations.models import Article, Claim, Verdict
 from annotations.publishing import jsonlines
 from annotations.publishing.query import ExportQuery
@@ -195,10 +194,10 @@ def test_an_approved_claim_is_exported_with_every_documented_field(api, approved
     assert item["corrections"] == []
 
 
-def test_a_verdict_changed_after_approval_is_listed_as_a_correction(api, approved, editor):
-    claim_update(
-        claim=approved, user=editor, version=None, verdict=Verdict.objects.get(slug="misleading")
-    )
+def test_a_verdict_changed_after_approval_is_listed_as_a_correction(
+    api, approved, editor, editor2
+):
+    factories.corrected(approved, editor2, editor, verdict=Verdict.objects.get(slug="misleading"))
     (item,) = api.get(CLAIMS).json()["results"]
     assert item["verdict"]["label"] == "Misleading"
     # Off the numeric scale: no rating value, so no bounds either.
@@ -206,7 +205,7 @@ def test_a_verdict_changed_after_approval_is_listed_as_a_correction(api, approve
     assert item["verdict"]["best_rating"] is None
     (correction,) = item["corrections"]
     assert correction["previous_verdict"] == "False"
-    assert correction["note"].startswith("Changed after approval")
+    assert correction["note"] == "Correcting"  # the retraction's reason
     assert correction["date"].endswith("Z")
 
 
@@ -412,13 +411,15 @@ def test_tombstones_in_the_standard_formats(api, article, reviewer, editor):
     assert gone["id"] == f"http://testserver/checks/{claim.pk}/"
 
 
-def test_an_incremental_sync_returns_only_what_changed_since(api, article, reviewer, editor):
+def test_an_incremental_sync_returns_only_what_changed_since(
+    api, article, reviewer, editor, editor2
+):
     old, changed = approve_many(article, reviewer, editor, 2)
     age(old, days=3)
     age(changed, days=3)
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert ids(api.get(CLAIMS, {"updated_since": since})) == []
-    claim_update(claim=changed, user=editor, version=None, text="Restated claim")
+    factories.corrected(changed, editor2, editor, text="Restated claim")
     assert ids(api.get(CLAIMS, {"updated_since": since})) == [changed.pk]
 
 
@@ -534,14 +535,14 @@ def test_the_cursor_is_opaque_and_the_next_link_keeps_the_filters(api, article, 
 
 
 def test_paging_is_stable_while_claims_are_approved_and_changed_between_pages(
-    api, article, reviewer, editor
+    api, article, reviewer, editor, editor2
 ):
     claims = approve_many(article, reviewer, editor, 5)
     first = api.get(CLAIMS, {"page_size": 2}).json()
     seen = [item["id"] for item in first["results"]]
     # Between pages: two new approvals, and a change to a claim not yet seen.
     newcomers = approve_many(article, reviewer, editor, 2)
-    claim_update(claim=claims[2], user=editor, version=None, text="Restated while paging")
+    factories.corrected(claims[2], editor2, editor, text="Restated while paging")
     response = api.get(first["next"])
     while True:
         seen += ids(response)
@@ -554,12 +555,12 @@ def test_paging_is_stable_while_claims_are_approved_and_changed_between_pages(
 
 
 def test_a_consumer_that_pages_with_updated_since_sees_every_change_exactly_once(
-    api, article, reviewer, editor
+    api, article, reviewer, editor, editor2
 ):
     claims = approve_many(article, reviewer, editor, 4)
     since = api.get(CLAIMS).json()["results"][-1]["updated_at"]
     claim_transition(claim=claims[0], user=editor, action="retract", comment="Misread.")
-    claim_update(claim=claims[1], user=editor, version=None, text="Restated")
+    factories.corrected(claims[1], editor2, editor, text="Restated")
     pages = walk(api, CLAIMS, page_size=1, updated_since=since)
     assert [pk for page in pages for pk in page] == [claims[3].pk, claims[0].pk, claims[1].pk]
 
@@ -841,7 +842,9 @@ def test_the_stream_keeps_memory_flat_from_1k_to_20k_claims(api, article, review
 # Conditional requests -----------------------------------------------------------------------
 
 
-def test_a_list_answers_304_to_its_own_etag_until_something_changes(api, approved, editor):
+def test_a_list_answers_304_to_its_own_etag_until_something_changes(
+    api, approved, editor, editor2
+):
     response = api.get(CLAIMS)
     etag = response["ETag"]
     assert re.fullmatch(r'"[0-9a-f]{40}"', etag)
@@ -850,7 +853,7 @@ def test_a_list_answers_304_to_its_own_etag_until_something_changes(api, approve
     assert again.content == b""
     assert again["ETag"] == etag
     assert api.get(CLAIMS, HTTP_IF_NONE_MATCH=f'"stale", W/{etag}').status_code == 304
-    claim_update(claim=approved, user=editor, version=None, text="Restated")
+    factories.corrected(approved, editor2, editor, text="Restated")
     changed = api.get(CLAIMS, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag

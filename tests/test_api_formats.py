@@ -16,7 +16,7 @@ import pytest
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
-from annotations.claims import claim_create, claim_update
+from annotations.claims import claim_create
 from annotations.jsonld import CONTEXTS
 from annotations.models import Article, Claim, Verdict
 from annotations.publishing import claimreview as cr
@@ -294,9 +294,9 @@ def test_claim_reviewed_is_the_claim_and_never_the_rating(checked):
     assert "false" not in review["claimReviewed"].lower()
 
 
-def test_a_verdict_off_the_numeric_scale_has_only_its_name(checked, editor):
-    claim_update(
-        claim=checked, user=editor, version=None, verdict=Verdict.objects.get(slug="unproven")
+def test_a_verdict_off_the_numeric_scale_has_only_its_name(checked, editor, editor2):
+    checked = factories.corrected(
+        checked, editor2, editor, verdict=Verdict.objects.get(slug="unproven")
     )
     review = claimreview(checked)
     assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from annotations import appearances
+from annotations import appearances, workflow
 from annotations.models import Appearance, Claim, ClaimEvent
 from tests import factories
 
@@ -41,16 +41,51 @@ def test_a_new_claim_has_its_span_as_its_first_appearance(article, reviewer):
     )  # fmt: skip
 
 
-def test_attaching_to_a_draft_confirms_it_with_the_claim(seed_articles, reviewer):
+def test_attaching_to_a_draft_is_a_proposal_another_editor_confirms(
+    seed_articles, reviewer, editor
+):
     claim = factories.draft(seed_articles["000"], reviewer)
     other = seed_articles["002"]
     appearance = appearances.appearance_attach(
         claim=claim, user=reviewer, **span_of(other, "Nvidia’s H20 chips")
     )
-    assert appearance.state == Appearance.State.CONFIRMED and not appearance.primary
+    assert appearance.state == Appearance.State.PROPOSED and not appearance.primary
     assert appearance.exact == "Nvidia’s H20 chips"
+    step = claim.events.get(kind=ClaimEvent.Kind.APPEARANCE)  # recorded, draft or not
+    assert (step.actor, step.wrote_content) == (reviewer, True)
     with pytest.raises(ValidationError, match="already appears in this article"):
         appearances.appearance_attach(claim=claim, user=reviewer, **span_of(other, "Nvidia"))
+    appearances.appearance_confirm(appearance=appearance, user=editor)
+    assert Appearance.objects.get(pk=appearance.pk).state == Appearance.State.CONFIRMED
+
+
+def test_an_appearance_a_reviewer_attaches_to_someone_elses_claim_waits_for_an_editor(
+    seed_articles, reviewer, reviewer2, editor
+):
+    """Defect: a reviewer attached an already-confirmed appearance to another reviewer's
+    submitted claim."""
+    claim = factories.submitted(seed_articles["000"], reviewer)
+    appearance = appearances.appearance_attach(
+        claim=claim, user=reviewer2, **span_of(seed_articles["002"], "Nvidia’s H20 chips")
+    )
+    assert appearance.state == Appearance.State.PROPOSED and appearance.confirmed_by is None
+    approved = workflow.claim_transition(claim=claim, user=editor, action="approve")
+    assert len(exported(approved)["appearances"]) == 1  # not published until confirmed
+
+
+def test_an_editor_who_attached_an_appearance_cannot_approve_the_claim(
+    seed_articles, reviewer, editor, editor2
+):
+    """Defect: an editor attached an appearance to a submitted claim, then approved it."""
+    claim = factories.submitted(seed_articles["000"], reviewer)
+    appearances.appearance_attach(
+        claim=claim, user=editor, **span_of(seed_articles["002"], "Nvidia’s H20 chips")
+    )
+    with pytest.raises(workflow.TransitionError, match="four-eyes"):
+        workflow.claim_transition(claim=Claim.objects.get(pk=claim.pk), user=editor,
+                                  action="approve")  # fmt: skip
+    workflow.claim_transition(claim=Claim.objects.get(pk=claim.pk), user=editor2,
+                              action="approve")  # fmt: skip
 
 
 def test_an_appearance_of_a_published_claim_waits_for_another_editor(
@@ -88,11 +123,14 @@ def test_reviewers_cannot_confirm(published, seed_articles, editor, reviewer2):
         appearances.appearance_confirm(appearance=appearance, user=reviewer2)
 
 
-def test_removing_the_first_appearance_promotes_the_next(published, seed_articles, editor):
+def test_removing_the_first_appearance_promotes_the_next(
+    published, seed_articles, editor, editor2
+):
     other = seed_articles["002"]
     added = appearances.appearance_attach(
         claim=published, user=editor, **span_of(other, "Nvidia’s H20 chips")
     )
+    appearances.appearance_confirm(appearance=added, user=editor2)
     first = published.appearances.get(primary=True)
     appearances.appearance_remove(appearance=first, user=editor)
     claim = Claim.objects.get(pk=published.pk)
@@ -101,8 +139,22 @@ def test_removing_the_first_appearance_promotes_the_next(published, seed_article
     assert ClaimEvent.objects.filter(
         claim=claim, kind=ClaimEvent.Kind.APPEARANCE, comment__startswith="Appearance removed"
     ).exists()
-    with pytest.raises(ValidationError, match="only appearance"):
+    with pytest.raises(ValidationError, match="only confirmed appearance"):
         appearances.appearance_remove(appearance=Appearance.objects.get(pk=added.pk), user=editor)
+
+
+def test_a_proposed_appearance_never_becomes_a_published_claims_quote(
+    published, seed_articles, editor
+):
+    """Defect: removing a published claim's first appearance promoted an unconfirmed one,
+    whose words then stood as the check's quote."""
+    appearances.appearance_attach(
+        claim=published, user=editor, **span_of(seed_articles["002"], "Nvidia’s H20 chips")
+    )
+    first = published.appearances.get(primary=True)
+    with pytest.raises(ValidationError, match="only confirmed appearance"):
+        appearances.appearance_remove(appearance=first, user=editor)
+    assert Claim.objects.get(pk=published.pk).exact == published.exact
 
 
 def test_splitting_an_appearance_makes_a_new_draft(published, seed_articles, editor):

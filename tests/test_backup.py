@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 
-from annotations.claims import claim_update
 from annotations.models import Verdict
 from tests import factories
 
@@ -39,18 +38,14 @@ def snapshot() -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(tmp_path, seed_articles, reviewer, reviewer2, editor,
-                                       capsys):  # fmt: skip
+                                       editor2, capsys):  # fmt: skip
     article = seed_articles["003"]
     for i, state in enumerate(["draft", "submitted", "approved", "rejected", "retracted"]):
         text = article.paragraphs()[i + 1][1][:50].strip()
         factories.in_state(state, article, reviewer if i % 2 else reviewer2, editor, text)
     approved = factories.approved(seed_articles["000"], reviewer, editor, "Chinese enterprises")
-    claim_update(
-        claim=approved,
-        user=editor,
-        version=approved.version,
-        verdict=Verdict.objects.get(slug="misleading"),
-    )  # an edit event with changes
+    # A retraction, an edit event with changes, a second approval.
+    factories.corrected(approved, editor2, editor, verdict=Verdict.objects.get(slug="misleading"))
     Token.objects.create(user=editor)
     before = snapshot()
     assert len(before["annotations.ClaimEvent"]) >= 8

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from annotations.claims import claim_update
 from annotations.models import Claim, Verdict
 from annotations.publishing.claimreview import claimreview
 from annotations.publishing.rows import ClaimBuilder, claim_rows
@@ -109,11 +108,13 @@ def test_a_withdrawn_check_keeps_its_page_with_a_notice_and_no_markup(client, ch
     assert check.claim not in client.get("/checks/").content.decode()
 
 
-def test_the_stable_uri_and_old_slugs_redirect_to_the_current_url(client, check, editor):
+def test_the_stable_uri_and_old_slugs_redirect_to_the_current_url(
+    client, check, editor, editor2
+):
     current = f"/checks/{check.pk}/{check.slug}/"
     response = client.get(f"/checks/{check.pk}/")
     assert (response.status_code, response["Location"]) == (301, current)
-    claim_update(claim=check, user=editor, version=check.version, text="A renamed claim")
+    factories.corrected(check, editor, editor2, text="A renamed claim")
     response = client.get(current)
     assert (response.status_code, response["Location"]) == (
         301,
@@ -121,13 +122,9 @@ def test_the_stable_uri_and_old_slugs_redirect_to_the_current_url(client, check,
     )
 
 
-def test_corrections_are_shown(client, check, editor):
-    claim_update(
-        claim=check,
-        user=editor,
-        version=check.version,
-        verdict=Verdict.objects.get(slug="misleading"),
-    )
+def test_corrections_are_shown(client, check, editor, editor2):
+    misleading = Verdict.objects.get(slug="misleading")
+    check = factories.corrected(check, editor, editor2, verdict=misleading)
     html = client.get(f"/checks/{check.pk}/{check.slug}/").content.decode()
     assert "Corrections" in html
     assert "previously rated <strong>False</strong>" in html
@@ -184,16 +181,14 @@ def test_the_article_page_highlights_overlapping_checks_linking_to_each(
 
 
 def test_the_check_page_costs_the_same_whatever_the_sources_and_corrections(
-    client, article, reviewer, editor, django_assert_num_queries
+    client, article, reviewer, editor, editor2, django_assert_num_queries
 ):
     few = factories.approved(article, reviewer, editor, SENTENCE, sources=1)
     many = factories.approved(
         article, reviewer, editor, "Chinese enterprises are stepping up", sources=12
     )
     for slug in ["misleading", "unproven", "true"]:
-        many = claim_update(
-            claim=many, user=editor, version=many.version, verdict=Verdict.objects.get(slug=slug)
-        )
+        many = factories.corrected(many, editor, editor2, verdict=Verdict.objects.get(slug=slug))
     # claim with article/verdict/author/approver/claimant, sources, corrections,
     # appearances, scale bounds
     with django_assert_num_queries(5):
@@ -326,11 +321,67 @@ def test_merged_claimants_and_claims_lead_to_the_survivor(client, seed_articles,
     keep = claimants.claimant_find_or_create(user=reviewer, name="Nvidia")
     gone = claimants.claimant_find_or_create(user=reviewer, name="NVIDIA Corporation")
     claimants.claimants_merge(keep=keep, merge=gone, user=editor)
+    survivor = factories.approved(seed_articles["000"], reviewer, editor)
+    Claim.objects.filter(pk=survivor.pk).update(claimant=keep)
     response = client.get(f"/checks/claimants/{gone.pk}/{gone.slug}/")
     assert response.status_code == 301 and response["Location"] == keep.get_absolute_url()
-    survivor = factories.approved(seed_articles["000"], reviewer, editor)
     other = factories.approved(seed_articles["002"], reviewer, editor)
     appearances.claims_merge(survivor=survivor, other=other, user=editor)
     response = client.get(f"/checks/{other.pk}/{other.slug}/")
     assert response.status_code == 301
     assert response["Location"] == f"/checks/{survivor.pk}/{survivor.slug}/"
+
+
+def test_a_claimant_named_only_on_drafts_has_no_public_page(client, seed_articles, reviewer,
+                                                           editor):  # fmt: skip
+    """Defect: an anonymous visitor trying claimant ids was redirected to the slugs of
+    claimants named only on drafts."""
+    from annotations import claimants
+
+    secret = claimants.claimant_find_or_create(user=reviewer, name="Zanzibar Quillfeather")
+    merged = claimants.claimant_find_or_create(user=reviewer, name="Quillfeather Holdings")
+    claimants.claimants_merge(keep=secret, merge=merged, user=editor)
+    factories.make_submitted(seed_articles["000"], reviewer, claimant=secret)
+    for pk in (secret.pk, merged.pk):
+        for slug in ("x", secret.slug, merged.slug):
+            response = client.get(f"/checks/claimants/{pk}/{slug}/")
+            assert response.status_code == 404
+            assert b"quillfeather" not in response.content.lower()
+    check = factories.make_approved(seed_articles["002"], reviewer, editor, claimant=secret)
+    assert client.get(f"/checks/claimants/{secret.pk}/{secret.slug}/").status_code == 200
+    Claim.objects.filter(pk=check.pk).update(status=Claim.Status.RETRACTED)
+    assert client.get(f"/checks/claimants/{secret.pk}/{secret.slug}/").status_code == 404
+
+
+def test_merging_a_published_check_into_a_draft_is_refused(client, seed_articles, reviewer,
+                                                           editor):  # fmt: skip
+    """Defect: merging a published check into a draft sent its readers to the draft's page,
+    under a slug of the draft's wording."""
+    from django.core.exceptions import ValidationError
+
+    from annotations import appearances
+
+    published = factories.approved(seed_articles["002"], reviewer, editor)
+    draft = factories.draft(seed_articles["000"], reviewer, claim="Wobblesnark draft wording")
+    with pytest.raises(ValidationError, match="have claim .* approved first"):
+        appearances.claims_merge(survivor=draft, other=published, user=editor)
+    response = client.get(f"/checks/{published.pk}/{published.slug}/")
+    assert response.status_code == 200 and b"Wobblesnark" not in response.content
+    # A merge made before the refusal still sends no one to an unpublished survivor.
+    Claim.objects.filter(pk=published.pk).update(merged_into=draft, status="retracted")
+    for url in (f"/checks/{published.pk}/", f"/checks/{published.pk}/{published.slug}/"):
+        response = client.get(url)
+        assert str(draft.pk) not in response.get("Location", "")
+        assert b"Wobblesnark" not in response.content
+
+
+def test_a_draft_merged_away_never_gets_a_public_page(client, seed_articles, reviewer, editor):
+    from annotations import appearances
+
+    keep = factories.draft(seed_articles["000"], reviewer)
+    gone = factories.draft(seed_articles["002"], reviewer, claim="Glimmerquatch wording")
+    appearances.claims_merge(survivor=keep, other=gone, user=editor)
+    assert Claim.objects.get(pk=gone.pk).status == Claim.Status.RETRACTED
+    assert client.get(f"/checks/{gone.pk}/").status_code == 404
+    assert client.get(f"/checks/{gone.pk}/{gone.slug}/").status_code == 404
+

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from annotations.claims import claim_update
 from annotations.models import Article, Claim, Source, Verdict
 from annotations.publishing.rows import ClaimBuilder, claim_rows, row_fingerprint
 from annotations.publishing.scale import verdict_scale
@@ -92,7 +91,8 @@ def claims_of_every_shape(seed_articles, reviewer, editor) -> list[Claim]:
     )
     # A verdict without a rating, a correction (verdict changed after approval).
     unrated = factories.approved(seed_articles["002"], reviewer, editor)
-    claim_update(claim=unrated, user=editor, version=None, verdict=Verdict.objects.get(slug="true"))
+    editor2 = make_user("corrector", "Editors", is_staff=True)
+    factories.corrected(unrated, editor2, editor, verdict=Verdict.objects.get(slug="true"))
     Verdict.objects.filter(slug="true").update(rating_value=None)
     # No verdict at all; the author with a full name; an article with an original URL
     # and a publication date; and the approver with no name.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
@@ -284,18 +285,20 @@ def test_claim_events_cannot_be_changed_or_deleted(article, reviewer):
     assert ClaimEvent.objects.get(pk=event.pk).comment == ""
 
 
-def test_editing_an_approved_claim_is_recorded_as_a_correction(article, reviewer, editor, editor2):
+def test_a_published_claim_is_not_changed_in_place(article, reviewer, editor, editor2):
+    """Defect: an editor could change a published check's verdict alone; readers saw it
+    with no second editor having seen it."""
     claim = make_approved(article, reviewer, editor)
-    claims.claim_update(
-        claim=claim,
-        user=editor2,
-        version=claim.version,
-        verdict=Verdict.objects.get(slug="misleading"),
-    )
-    event = claim.events.last()
-    assert (event.kind, event.actor, event.is_correction) == (ClaimEvent.Kind.EDIT, editor2, True)
-    assert event.changes == {"verdict": ["False", "Misleading"]}
-    assert event.previous_verdict == "False"
+    with pytest.raises(PermissionDenied, match="Retract it with a reason, reopen it"):
+        claims.claim_update(
+            claim=claim,
+            user=editor2,
+            version=claim.version,
+            verdict=Verdict.objects.get(slug="misleading"),
+        )
+    claim.refresh_from_db()
+    assert claim.verdict.slug == "false" and claim.version == 3
+    assert not claim.events.filter(kind=ClaimEvent.Kind.EDIT).exists()
 
 
 # -- what buttons to show ----------------------------------------------------------------------
@@ -531,7 +534,7 @@ def test_an_editor_who_rewrote_a_submitted_claim_cannot_approve_it(
     assert approved.approved_by == editor2
 
 
-def test_changes_made_before_a_resubmission_do_not_bar_the_editor(article, reviewer, editor):
+def test_the_authors_own_changes_do_not_bar_the_editor(article, reviewer, editor):
     claim = make_submitted(article, reviewer)
     claim = workflow.claim_transition(
         claim=claim, user=editor, action="request_changes", comment="Say which plant."
@@ -545,7 +548,62 @@ def test_changes_made_before_a_resubmission_do_not_bar_the_editor(article, revie
     assert claim.status == S.APPROVED
 
 
-def test_a_draft_edit_is_not_an_event(article, reviewer):
+def test_a_draft_edit_is_recorded_with_who_made_it(article, reviewer):
     claim = make_draft(article, reviewer)
     claims.claim_update(claim=claim, user=reviewer, version=None, text="Reworded")
-    assert not ClaimEvent.objects.filter(claim=claim).exists()
+    (event,) = ClaimEvent.objects.filter(claim=claim)
+    assert (event.kind, event.actor, event.wrote_content) == (ClaimEvent.Kind.EDIT, reviewer, True)
+    assert event.comment == "Changed in the draft: claim"
+    assert event.changes["claim"][1] == "Reworded"
+
+
+def test_an_editor_who_rewrote_a_reviewers_draft_cannot_approve_it(
+    article, reviewer, editor, editor2
+):
+    """Defect: an editor PATCHed a reviewer's draft (new wording and verdict), submitted
+    and approved it alone; the history showed only the submit and the approval."""
+    claim = make_draft(article, reviewer)
+    claims.claim_update(
+        claim=claim, user=editor, version=None, text="EDITOR WORDS",
+        verdict=Verdict.objects.get(slug="true"),
+    )  # fmt: skip
+    edit = claim.events.get(kind=ClaimEvent.Kind.EDIT)
+    assert edit.actor == editor and set(edit.changes) == {"claim", "verdict"}
+    claim = workflow.claim_transition(claim=Claim.objects.get(pk=claim.pk), user=editor,
+                                      action="submit")  # fmt: skip
+    error = transition_error(claim=claim, user=editor, action="approve")
+    assert error.code == "four_eyes" and "you cannot approve it" in error.message
+    assert Claim.objects.get(pk=claim.pk).status == S.SUBMITTED
+    claim = workflow.claim_transition(claim=claim, user=editor2, action="approve")
+    assert claim.approved_by == editor2
+
+
+def test_one_editor_cannot_retract_reopen_rewrite_and_republish_alone(
+    article, reviewer, editor, editor2
+):
+    """Defect: one editor re-published an approved check with new wording and verdict."""
+    claim = make_approved(article, reviewer, editor2)
+    claim = workflow.claim_transition(claim=claim, user=editor, action="retract", comment="Redo")
+    claim = workflow.claim_transition(claim=claim, user=editor, action="reopen")
+    claims.claim_update(claim=claim, user=editor, version=None, text="NEW WORDS",
+                        verdict=Verdict.objects.get(slug="true"))  # fmt: skip
+    claim = workflow.claim_transition(claim=Claim.objects.get(pk=claim.pk), user=editor,
+                                      action="submit")  # fmt: skip
+    error = transition_error(claim=claim, user=editor, action="approve")
+    assert error.code == "four_eyes"
+    # The editor who approved it before, and changed nothing, may approve it again.
+    assert workflow.claim_transition(claim=claim, user=editor2, action="approve").status == (
+        S.APPROVED
+    )
+
+
+def test_reopening_and_resubmitting_unchanged_needs_no_third_editor(
+    article, reviewer, editor, editor2
+):
+    claim = make_approved(article, reviewer, editor2)
+    claim = workflow.claim_transition(claim=claim, user=editor, action="retract", comment="Hold")
+    claim = workflow.claim_transition(claim=claim, user=editor, action="reopen")
+    claim = workflow.claim_transition(claim=claim, user=editor, action="submit")
+    assert workflow.claim_transition(claim=claim, user=editor, action="approve").status == (
+        S.APPROVED
+    )
