@@ -178,7 +178,7 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["created_by"]
     fields = [
         "kind", "state", "progress", "failures", "update", "created_by", "created_at",
-        "started_at", "finished_at", "attempts", "error",
+        "started_at", "finished_at", "attempts", "error", "sent_at", "lease_until",
     ]  # fmt: skip
     readonly_fields = fields
     inlines = [JobItemInline]

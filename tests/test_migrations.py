@@ -151,3 +151,81 @@ def test_the_desk_tallies_count_the_history_recorded_before_them(transactional_d
         }
     finally:
         migrate(latest())
+
+
+def test_the_steps_that_wrote_a_claims_content_are_marked_by_migration_0015(transactional_db):
+    """0015: edits, appearance changes (not confirmations) and words selected again by a
+    person wrote content; transitions, assignments and the machine's re-anchoring did not.
+    Their actors then may not approve the claim."""
+    old = migrate([("annotations", "0014_transition_tallies")])
+    try:
+        User = old.get_model("auth", "User")
+        Article = old.get_model("annotations", "Article")
+        Claim = old.get_model("annotations", "Claim")
+        Event = old.get_model("annotations", "ClaimEvent")
+        reviewer = User.objects.create(username="old-reviewer")
+        editor = User.objects.create(username="old-editor")
+        body = "Headline\nNvidia lost 5.5 billion in revenue."
+        article = Article.objects.create(
+            title="Headline", body=body, raw_text=body, content_hash="c" * 64, origin="old.txt"
+        )
+        claim = Claim.objects.create(
+            article=article, start=9, end=32, exact=body[9:32], claim="Nvidia lost",
+            author=reviewer, status="submitted", submitted_at=timezone.now(),
+        )  # fmt: skip
+        steps = {
+            "submitted": ("transition", reviewer, "", {}),
+            "edited": ("edit", editor, "Changed in review: claim", {"claim": ["a", "b"]}),
+            "assigned": ("assignment", editor, "Assigned to old-editor", {}),
+            "proposed": ("appearance", editor, "Appearance proposed (waits…): X", {}),
+            "removed": ("appearance", editor, "Appearance removed: X", {}),
+            "confirmed": ("appearance", reviewer, "Appearance confirmed: X", {}),
+            "reselected": ("anchor", editor, "Selected again", {"start": [9, 10]}),
+            "accepted": ("anchor", reviewer, "Accepted", {"anchor_state": ["fuzzy", "anchored"]}),
+            "re-anchored": ("anchor", None, "Text changed", {"start": [9, 11]}),
+        }
+        made = {
+            name: Event.objects.create(
+                claim=claim, actor=actor, kind=kind, comment=comment, changes=changes,
+                from_status="submitted", to_status="submitted",
+            ).pk
+            for name, (kind, actor, comment, changes) in steps.items()
+        }  # fmt: skip
+        new = migrate(latest())
+        wrote = dict(new.get_model("annotations", "ClaimEvent").objects.values_list(
+            "pk", "wrote_content"))  # fmt: skip
+        assert {name for name, pk in made.items() if wrote[pk]} == {
+            "edited", "proposed", "removed", "reselected"
+        }
+        assert len(wrote) == len(made)  # every step kept
+    finally:
+        migrate(latest())
+
+
+def test_jobs_and_emails_left_by_an_outage_are_picked_up_after_migration_0016(transactional_db):
+    """0016: a queued job is marked never sent and a running one holds no lease (the sweep
+    sends or runs them); an unsent email of the last two days is still due, older ones and
+    those emailed are not."""
+    old = migrate([("annotations", "0015_event_wrote_content")])
+    try:
+        User = old.get_model("auth", "User")
+        Job = old.get_model("annotations", "Job")
+        Notification = old.get_model("annotations", "Notification")
+        person = User.objects.create(username="old-person", email="old@example.org")
+        now = timezone.now()
+        for state in ("queued", "running", "done"):
+            Job.objects.create(kind="import", state=state, created_at=now - timedelta(hours=1))
+        for age, emailed in [(timedelta(hours=1), None), (timedelta(hours=1), now),
+                             (timedelta(days=3), None)]:  # fmt: skip
+            Notification.objects.create(
+                recipient=person, kind="approved", created_at=now - age, emailed_at=emailed
+            )
+        new = migrate(latest())
+        jobs = new.get_model("annotations", "Job").objects.order_by("pk")
+        assert [(j.state, j.sent_at is not None, j.lease_until) for j in jobs] == [
+            ("queued", False, None), ("running", True, None), ("done", True, None),
+        ]  # fmt: skip
+        notifications = new.get_model("annotations", "Notification").objects.order_by("pk")
+        assert [n.email_due for n in notifications] == [True, False, False]
+    finally:
+        migrate(latest())
