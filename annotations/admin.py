@@ -1014,7 +1014,7 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         action, _, pk = request.POST.get("do", "").partition(":")
         appearance = get_object_or_404(Appearance, pk=pk if pk.isdigit() else 0, claim=claim)
         steps = {
-            "confirm": (appearances.appearance_confirm, "Appearance confirmed: now published."),
+            "confirm": (appearances.appearance_confirm, "Appearance confirmed."),
             "remove": (appearances.appearance_remove, "Appearance removed."),
             "split": (appearances.appearance_split, "Split off as a new draft claim."),
         }

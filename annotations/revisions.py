@@ -258,5 +258,7 @@ def claim_anchor_resolve(
                 **{k: [before[k], after[k]] for k in after if before[k] != after[k]},
                 "anchor_state": [was, ANCHORED],
             },
+            # Words selected again are words this person chose: an author's part.
+            wrote_content=note == RESELECTED,
         )
     return current

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.models import Claim, ClaimEvent, TransitionTally
-from tests import factories
+from tests import factories, figures
 from tests.threads import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,6 +66,7 @@ def test_concurrent_edits_one_winner_per_version_nothing_half_written(
     titles = list(claim.sources.order_by("order").values_list("title", flat=True))
     assert titles == [f"w{winner}-{n}" for n in range(3)]  # one writer's sources, whole
     lost = len(winners) - 1
+    figures.add("lost updates", races=1, lost=lost)
     print(
         f"\nconcurrent writers: {WRITERS}, winners: 1, refused: {WRITERS - 1}, lost updates: {lost}"
     )
@@ -93,6 +94,7 @@ def test_concurrent_transitions_exactly_one_wins(article, reviewer, editor, edit
     assert events.count() == 1
     assert claim.status == events.get().to_status
     assert claim.version == 3  # created 1, submitted 2, one decision 3
+    figures.add("lost updates", races=1, lost=events.count() - 1)
     print(f"\nconcurrent transitions: {len(moves)}, applied: 1, lost updates: 0")
 
 
@@ -114,6 +116,7 @@ def test_a_transition_and_an_edit_racing_do_not_both_apply(article, reviewer, ed
     submitted = claim.status == "submitted"
     edited = claim.claim == "edited"
     assert submitted != edited  # exactly one of the two happened
+    figures.add("lost updates", races=1, lost=0)
 
 
 def test_decisions_at_once_are_each_counted_in_the_desks_tallies(

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
-from tests import factories
+from tests import factories, figures
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,7 @@ def test_no_hostile_request_gets_a_server_error(world, settings, capsys):
                     sent += 1
                     if response.status_code >= 500:
                         errors.append(f"{role} {method.__name__} {url} ({name}): 500")
+    figures.add("server errors", requests=sent, errors=len(errors))
     assert not errors, "\n".join(errors[:40])
     with capsys.disabled():
         print(f"\nhostile requests: {sent}, URLs: {len(targets)}, server errors: 0")

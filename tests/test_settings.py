@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,6 +54,7 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    figures.say("deploy check", "clean")
 
 
 def test_check_deploy_warns_that_a_per_process_cache_needs_redis_url():

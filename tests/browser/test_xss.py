@@ -51,6 +51,7 @@ from annotations.richtext import render_markdown
 from annotations.sanitize import html_to_text, sanitize_html
 from annotations.views import NEWEST_UNREAD
 from annotations.views import NOTIFICATIONS_PER_PAGE as PER_PAGE
+from tests import figures
 from tests.browser.conftest import log_in
 from tests.browser.test_review_flow import admin_log_in
 from tests.conftest import PASSWORD
@@ -847,6 +848,8 @@ def test_no_payload_runs_anywhere_it_is_shown(browser, live_server, reviewer, ed
         f"xss: {N} payloads and {len(MARKDOWN)} Markdown payloads x {len(expected)} surfaces, "
         f"{len(sweep.executions)} executed"
     )
+    figures.add("xss", payloads=N + len(MARKDOWN), surfaces=len(expected),
+                executed=len(sweep.executions))  # fmt: skip
     assert sweep.executions == []
     assert sweep.injections == []
     assert missing == {}, "shown nowhere on these surfaces: dropped rather than escaped?"
