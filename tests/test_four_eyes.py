@@ -262,3 +262,22 @@ def test_no_one_confirms_an_appearance_they_proposed_by_any_path(cast):
             assert Appearance.objects.get(pk=appearance.pk).state == Appearance.State.CONFIRMED
     figures.add("four-eyes paths", bypassed=bypassed)
     assert bypassed == 0
+
+
+def test_the_workspace_lists_say_why_an_editor_who_touched_a_claim_cannot_approve_it(cast):
+    """The list's rows are decided in bulk (one query for all their authors): an editor
+    who attached an appearance sees approve blocked, with the reason; another does not."""
+    claim = attaches_an_appearance(cast)
+    url = f"/api/v1/workspace/articles/{cast.article.pk}/claims/?expand=sources"
+
+    def permissions(user) -> dict:
+        body = client_for(user).get(url).json()
+        items = body["results"] if isinstance(body, dict) else body
+        (item,) = [c for c in items if c["id"] == claim.pk]
+        return item["permissions"]
+
+    touched = permissions(cast.editor)
+    assert "approve" not in touched["actions"]
+    assert [b["action"] for b in touched["blocked"]] == ["approve"]
+    assert "four-eyes" in touched["blocked"][0]["reason"]
+    assert "approve" in permissions(cast.editor2)["actions"]

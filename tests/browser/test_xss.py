@@ -424,13 +424,20 @@ def make_carried(carrier: Article, reviewer, editor, verdicts) -> dict[str, Clai
     )
     every = workflow.claim_transition(claim=every, user=reviewer, action="submit")
     every = workflow.claim_transition(claim=every, user=editor, action="approve")
+    # Corrected the one way there is: retracted (every payload as the reason), reopened,
+    # reworded by its author, and approved again.
+    every = workflow.claim_transition(claim=every, user=editor, action="retract",
+                                      comment=JOINED)  # fmt: skip
+    every = workflow.claim_transition(claim=every, user=reviewer, action="reopen")
     every = claims.claim_update(
         claim=every,
-        user=editor,
+        user=reviewer,
         version=every.version,
         text=JOINED + "\n(corrected)",
         verdict=verdicts[1],
     )
+    every = workflow.claim_transition(claim=every, user=reviewer, action="submit")
+    every = workflow.claim_transition(claim=every, user=editor, action="approve")
 
     rejected = claims.claim_create(
         article=carrier,
