@@ -200,6 +200,32 @@ class Verdict(models.Model):
         if not adding:
             touch_claims(self.claims.all())  # exported claims embed the verdict's label
 
+    def clean(self) -> None:
+        """What a published check says of its verdict (``PUBLISHED_FIELDS``) does not
+        change under it: one person renaming "False" would re-rate every check rated
+        with it at once, with no second editor looking."""
+        if self._state.adding:
+            return
+        before = Verdict.objects.filter(pk=self.pk).values(*PUBLISHED_VERDICT_FIELDS).first()
+        if before is None:
+            return
+        changed = [f for f in PUBLISHED_VERDICT_FIELDS if before[f] != getattr(self, f)]
+        if not changed:
+            return
+        count = Claim.objects.filter(verdict_id=self.pk, status=Claim.Status.APPROVED).count()
+        if count:
+            message = VERDICT_IN_USE.format(
+                count=count, label=before["label"], fields=" and ".join(changed).replace("_", " ")
+            )
+            raise ValidationError(dict.fromkeys(changed, message))
+
+
+PUBLISHED_VERDICT_FIELDS = ("label", "slug", "rating_value")
+VERDICT_IN_USE = (
+    "{count} published check(s) are rated “{label}”: its {fields} are part of them, so they "
+    "cannot change here. Add a new verdict instead, and correct those checks through review."
+)
+
 
 # The permissions that make someone a reviewer (may use the workspace) and an editor
 # (may review). Groups grant them (migration 0002); access.py asks them.

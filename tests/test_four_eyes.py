@@ -281,3 +281,41 @@ def test_the_workspace_lists_say_why_an_editor_who_touched_a_claim_cannot_approv
     assert [b["action"] for b in touched["blocked"]] == ["approve"]
     assert "four-eyes" in touched["blocked"][0]["reason"]
     assert "approve" in permissions(cast.editor2)["actions"]
+
+
+def test_no_one_re_rates_published_checks_by_renaming_their_verdict(cast):
+    """A verdict's label, slug and rating are part of every check rated with it: while one
+    is published they cannot change in the admin (form or list), by anyone alone."""
+    from annotations.models import Verdict
+
+    factories.approved(cast.article, cast.reviewer, cast.editor2, verdict="false")
+    false = Verdict.objects.get(slug="false")
+    client = client_for(cast.editor)
+    url = reverse("admin:annotations_verdict_change", args=[false.pk])
+    form = {"label": "Entirely accurate", "slug": "false", "rating_value": 1, "order": false.order,
+            "colour": false.colour, "description": ""}  # fmt: skip
+    response = client.post(url, form)
+    assert response.status_code == 200 and "Add a new verdict instead" in response.content.decode()
+    listing = reverse("admin:annotations_verdict_changelist")
+    unused = Verdict.objects.exclude(claims__status="approved").exclude(rating_value=None).first()
+
+    def post_list(ratings: dict) -> None:
+        rows = list(Verdict.objects.order_by("order", "id"))
+        data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+        for n, verdict in enumerate(rows):
+            rating = ratings.get(verdict.pk, verdict.rating_value)
+            data |= {f"form-{n}-id": verdict.pk, f"form-{n}-order": verdict.order,
+                     f"form-{n}-colour": verdict.colour,
+                     f"form-{n}-rating_value": "" if rating is None else rating}  # fmt: skip
+        client.post(listing, data)
+
+    post_list({unused.pk: 42})  # the list saves an unused verdict's rating
+    assert Verdict.objects.get(pk=unused.pk).rating_value == 42
+    post_list({false.pk: 5})
+    false.refresh_from_db()
+    assert (false.label, false.rating_value) == ("False", 1)
+    # Its colour, order and description are the desk's to change; so is an unused verdict.
+    client.post(url, {**form, "label": "False", "colour": "#123456", "description": "Wrong."})
+    assert Verdict.objects.get(pk=false.pk).colour == "#123456"
+    unused.label = "Renamed freely"
+    unused.full_clean()
