@@ -1,34 +1,44 @@
-"""Password guessing: who is stopped, who is slowed, and who always gets in.
+"""Password guessing: who is slowed, by how much, and who always gets in.
 
-Three limits, each aimed at one kind of guessing, none of which a stranger can turn
-against a real user everywhere at once:
+Nothing here locks anyone out. Three limits each count failed log-ins, let the first
+ones through free, and then make further attempts wait: 1 s after the next failure,
+then 2, 4, 8 … up to ``FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS`` (15 minutes). An attempt
+that comes sooner is answered 429 with ``Retry-After`` and "try again in N seconds",
+without its password being checked (no worker sleeps), and is not counted. When a wait
+is over, one attempt (the first to claim the opening, however many arrive at once) has
+its password checked; the right password logs in, a wrong one starts the next, longer
+wait. A successful log-in clears the counts of its username and of its (username,
+address) pair. Counts are forgotten a day after their last failure.
 
-1. **One address, one username** (django-axes): after ``FACTCHECK_LOGIN_FAILURE_LIMIT``
-   failures the pair (username, address) is locked for ``FACTCHECK_LOGIN_LOCKOUT_MINUTES``
-   after its last attempt. The same username from any other address is not affected.
-2. **One address, many usernames**: after ``FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT``
-   failures within the same minutes, whatever the usernames, the address is refused for
-   the same time. Counted from axes's records, so ``axes_reset_ip`` lifts it too.
-3. **Many addresses, one username**: after ``FACTCHECK_LOGIN_SLOWDOWN_AFTER`` failures
-   for a username from anywhere, each further attempt for it from an *unfamiliar*
-   address must wait: 1 s after the next failure, then 2, 4, 8 … up to
-   ``FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS``. An attempt that comes sooner is refused
-   with "try again in N seconds" without its password being checked (no worker
-   sleeps). The waits belong to the username, not to an address, so spreading the
-   guesses over more addresses gains nothing: one guess per slot. The count is kept
-   in the cache (Redis in production, shared by every worker) and forgotten a day
-   after the last failure, or at the username's next successful log-in.
+1. **One username from one address** (the pair): after ``FACTCHECK_LOGIN_FAILURE_LIMIT``
+   (5) failures. Applies to every attempt: this is what stops a guesser who shares the
+   real user's address (a newsroom's NAT, or everyone when ``DJANGO_BEHIND_PROXY`` is
+   off and all requests come from the proxy).
+2. **One address, many usernames**: after ``FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT`` (20)
+   failures from the address, whatever the usernames. Applies only to usernames the
+   address is not familiar with, so a password sprayed from the office's address slows
+   newcomers there, never the colleagues who log in from it every day.
+3. **One username, many addresses**: after ``FACTCHECK_LOGIN_SLOWDOWN_AFTER`` (10)
+   failures for the username from anywhere. Applies only to addresses the username is
+   not familiar with; the waits belong to the username, so spreading guesses over more
+   addresses gains nothing: one guess per opening.
 
-Why the real user still gets in: an address from which the user has logged in within
-``KNOWN_ADDRESS_DAYS`` (axes's access log) is familiar and never waits, so guessing
-from elsewhere cannot keep them out of their usual desk or laptop; a lock-out there
-needs guesses from that very address (limit 1). From an unfamiliar address the wait is
-at most the maximum, whatever the attacker does; while an attacker keeps claiming
-every slot, the way in is a familiar address or an admin's ``manage.py unlock``.
+An address is *familiar* to a username when it logged in from there within
+``KNOWN_ADDRESS_DAYS`` (axes's access log, in the database).
 
-Attempts are counted when they begin (an atomic increment) and a slot is claimed with
-an atomic add, so parallel guesses cannot slip through the same opening. Only
-attempts whose password was checked count: a refused attempt is not a failure.
+Why the real user still gets in: from a familiar address only limit 1 applies, so
+guessing from elsewhere never slows them; five guesses from their own address cost them
+a wait of 1 s, ten of 32 s, and at most 15 minutes after the guesser's last failure,
+never a lock. A guesser at the same address who keeps claiming every opening keeps the
+user waiting too (the two cannot be told apart); then the way in is another address or
+an admin's ``manage.py unlock``. At worst a guesser gets, per username, 5 + 10 passwords
+checked in the first 17 minutes and then 4 an hour from one address.
+
+Counts and waits live in the cache (Redis in production, shared by every worker; per
+process while Redis is down: factcheck/cache.py). Attempts are counted when they begin
+(an atomic increment) and an opening is claimed with an atomic add, so parallel guesses
+cannot slip through the same opening. django-axes only records: failures (its admin
+lists them) and log-ins (familiarity); ``AXES_LOCK_OUT_AT_FAILURE`` is off.
 """
 
 from __future__ import annotations
@@ -38,26 +48,28 @@ import hashlib
 import ipaddress
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessLog
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Sum
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils import timezone
 
 SLOWED = (
     "Too many failed log-ins for this username. Try again in {wait}, or ask an admin to unlock it."
 )
-ADDRESS_LOCKED = (
+PAIR_SLOWED = (
+    "Too many failed log-ins for this username from your address. Try again in {wait}, or "
+    "ask an admin to unlock it."
+)
+ADDRESS_SLOWED = (
     "Too many failed log-ins from your address. Try again in {wait}, or ask an admin to unlock it."
 )
+MESSAGES = {"username": SLOWED, "pair": PAIR_SLOWED, "address": ADDRESS_SLOWED}
 KNOWN_ADDRESS_DAYS = 30
-MEMORY_SECONDS = 24 * 3600  # a username's failures are forgotten a day after the last one
+MEMORY_SECONDS = 24 * 3600  # failures are forgotten a day after the last one
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -99,43 +111,121 @@ def now() -> float:
     return time.time()
 
 
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def _key(kind: str, username: str) -> str:
-    return f"login-guard:{kind}:{hashlib.sha256(username.encode()).hexdigest()}"
+    return f"login-guard:{kind}:{_hash(username)}"
 
 
-def delay_after(failures: int) -> int:
-    """Seconds an unfamiliar address waits after a username's ``failures``-th failure."""
-    free = settings.FACTCHECK_LOGIN_SLOWDOWN_AFTER
+def delay_after(failures: int, free: int | None = None) -> int:
+    """Seconds to wait after the ``failures``-th failure of a limit that lets ``free``
+    through (the username limit's, unless said)."""
+    if free is None:
+        free = settings.FACTCHECK_LOGIN_SLOWDOWN_AFTER
     if failures < free:
         return 0
     return min(2 ** min(failures - free, 30), settings.FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS)
 
 
-def _count_attempt(username: str) -> int:
-    key = _key("failures", username)
-    cache.add(key, 0, MEMORY_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, MEMORY_SECONDS)
-        count = 1
-    cache.touch(key, MEMORY_SECONDS)
-    return count
+@dataclass(frozen=True)
+class Limit:
+    """One of the three limits, for one username, address or pair: its count of
+    failures, the time its next opening comes, and the claims on openings."""
+
+    kind: str  # "username", "pair" or "address"
+    key: str  # "login-guard:<kind>-failures:<hash>"
+    free: int
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind]
+
+    def spares(self, familiar: bool) -> bool:
+        """Whether an attempt from a familiar address is exempt (all but the pair's)."""
+        return familiar and self.kind != "pair"
+
+    @property
+    def hold_key(self) -> str:
+        return self.key + ":hold"
+
+    def count(self) -> int:
+        cache.add(self.key, 0, MEMORY_SECONDS)
+        try:
+            number = cache.incr(self.key)
+        except ValueError:  # expired between the two calls
+            cache.set(self.key, 1, MEMORY_SECONDS)
+            number = 1
+        cache.touch(self.key, MEMORY_SECONDS)
+        return number
+
+    def uncount(self) -> None:
+        with contextlib.suppress(ValueError):  # reset meanwhile by a successful log-in
+            cache.decr(self.key)
+
+    def failures(self) -> int:
+        return cache.get(self.key, 0)
+
+    def opens_at(self) -> float:
+        return cache.get(self.hold_key, 0.0)
+
+    def claim(self, opens_at: float) -> bool:
+        """Take the opening at ``opens_at``: true for one attempt only."""
+        return cache.add(f"{self.key}:claim:{opens_at!r}", 1, MEMORY_SECONDS)
+
+    def failed(self, number: int) -> None:
+        wait = delay_after(number, self.free)
+        if wait:  # the next opening
+            cache.set(self.hold_key, now() + wait, MEMORY_SECONDS)
+
+    def forget(self) -> None:
+        cache.delete_many([self.key, self.hold_key])
 
 
-def _uncount_attempt(username: str) -> None:
-    with contextlib.suppress(ValueError):  # reset meanwhile by a successful log-in
-        cache.decr(_key("failures", username))
+def _generation(kind: str, name: str) -> str:
+    """Changed by ``unlock``: the pairs' keys include it, so an unlock forgets every pair
+    of a username (or of an address) without having to find them."""
+    return str(cache.get(_key(f"{kind}-generation", name), 0))
+
+
+def username_limit(username: str) -> Limit:
+    return Limit("username", _key("failures", username), settings.FACTCHECK_LOGIN_SLOWDOWN_AFTER)
+
+
+def address_limit(address: str) -> Limit:
+    free = settings.FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT
+    return Limit("address", _key("address-failures", address), free)
+
+
+def pair_limit(username: str, address: str) -> Limit:
+    generations = (_generation("username", username), _generation("address", address))
+    key = f"login-guard:pair-failures:{_hash(username, address, *generations)}"
+    return Limit("pair", key, settings.FACTCHECK_LOGIN_FAILURE_LIMIT)
 
 
 def failures(username: str) -> int:
-    return cache.get(_key("failures", username), 0)
+    """A username's failures from anywhere (limit 3's count)."""
+    return username_limit(username).failures()
 
 
 def reset_username(username: str) -> int:
-    """Forget a username's failures and lift its wait; how many failures there were."""
-    count = failures(username)
-    cache.delete_many([_key("failures", username), _key("hold", username)])
+    """Forget a username's failures, from anywhere and from each address, and lift its
+    waits; how many failures there were."""
+    limit = username_limit(username)
+    count = limit.failures()
+    limit.forget()
+    cache.set(_key("username-generation", username), now(), None)
+    return count
+
+
+def reset_address(address: str) -> int:
+    """Forget an address's failures, whatever the usernames and for each of them, and
+    lift its waits; how many failures there were."""
+    limit = address_limit(address)
+    count = limit.failures()
+    limit.forget()
+    cache.set(_key("address-generation", address), now(), None)
     return count
 
 
@@ -148,67 +238,55 @@ def is_familiar(username: str, address: str | None) -> bool:
     ).exists()
 
 
-def address_lock_seconds(address: str | None) -> int:
-    """Seconds left of the lock on an address that failed too often, whatever the usernames."""
-    if not address:
-        return 0
-    lockout = timedelta(minutes=settings.FACTCHECK_LOGIN_LOCKOUT_MINUTES)
-    recent = AccessAttempt.objects.filter(
-        ip_address=address, attempt_time__gte=timezone.now() - lockout
-    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    if (recent["failures"] or 0) < settings.FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT:
-        return 0
-    left = (recent["last"] + lockout - timezone.now()).total_seconds()
-    return max(1, math.ceil(left))
-
-
 @dataclass
 class Attempt:
     """One log-in attempt let through to the password check; ``finish`` it with the result."""
 
-    username: str | None  # None: not counted here (axes refuses it and says why)
-    number: int = 0
+    username: str | None  # None: not guarded (the guard is off)
+    counted: list[tuple[Limit, int]] = field(default_factory=list)  # each limit, and its number
+
+    @property
+    def number(self) -> int:
+        """The attempt's number under the username limit."""
+        return self.counted[0][1] if self.counted else 0
 
     def finish(self, *, failed: bool) -> None:
         if self.username is None:
             return
         if not failed:
-            reset_username(self.username)
+            for limit, _ in self.counted:
+                if limit.kind == "address":
+                    limit.uncount()  # not a failure; the address's other failures stand
+                else:
+                    limit.forget()
             return
-        wait = delay_after(self.number)
-        if wait:  # the next opening for unfamiliar addresses
-            cache.set(_key("hold", self.username), now() + wait, MEMORY_SECONDS)
+        for limit, number in self.counted:
+            limit.failed(number)
 
 
 def begin(request: HttpRequest, username: str) -> Attempt:
     """Let an attempt at ``username`` through, or raise LoginRefused saying how long to wait."""
     if not settings.AXES_ENABLED:
         return Attempt(None)
-    if AxesProxyHandler.is_locked(request, {settings.AXES_USERNAME_FORM_FIELD: username}):
-        return Attempt(None)
-    address = client_address(request)
-    locked = address_lock_seconds(address)
-    if locked:
-        raise LoginRefused(ADDRESS_LOCKED.format(wait=humane(locked)), locked)
-    number = _count_attempt(username)
-    if number > settings.FACTCHECK_LOGIN_SLOWDOWN_AFTER and not is_familiar(username, address):
-        opens_at = cache.get(_key("hold", username), 0.0)
-        left = math.ceil(opens_at - now())
-        # Claim the opening: one attempt gets it, however many arrive at once.
-        claim = f"{_key('claim', username)}:{opens_at!r}"
-        if left > 0 or not cache.add(claim, 1, MEMORY_SECONDS):
-            _uncount_attempt(username)
-            left = left if left > 0 else delay_after(number)
-            raise LoginRefused(SLOWED.format(wait=humane(left)), left)
-    return Attempt(username, number)
-
-
-def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
-) -> HttpResponse:
-    """Axes's lock-out page (``AXES_LOCKOUT_CALLABLE``), with the real numbers."""
-    seconds = settings.FACTCHECK_LOGIN_LOCKOUT_MINUTES * 60
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "lockout": humane(seconds)}
-    response = render(request, "registration/locked_out.html", context, status=429)
-    response["Retry-After"] = str(seconds)
-    return response
+    address = client_address(request) or ""
+    limits = [username_limit(username), pair_limit(username, address)]
+    if address:
+        limits.append(address_limit(address))
+    # The pair's limit holds whoever asks; the others spare a familiar address.
+    familiar = is_familiar(username, address)
+    applies = [limit for limit in limits if not limit.spares(familiar)]
+    # A wait that is still running: refused, nothing counted.
+    waits = [(math.ceil(limit.opens_at() - now()), limit) for limit in applies]
+    left, limit = max(waits, key=lambda wait: wait[0])
+    if left > 0:
+        raise LoginRefused(limit.message.format(wait=humane(left)), left)
+    # Counted under every limit (a familiar address's failures count too); past a
+    # limit's free failures, the attempt must claim that limit's opening.
+    counted = [(limit, limit.count()) for limit in limits]
+    for limit, number in counted:
+        if limit in applies and number > limit.free and not limit.claim(limit.opens_at()):
+            for each, _ in counted:
+                each.uncount()
+            wait = max(1, delay_after(number - 1, limit.free))
+            raise LoginRefused(limit.message.format(wait=humane(wait)), wait)
+    return Attempt(username, counted)

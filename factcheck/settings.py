@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check reads the whole form).
     "factcheck.middleware.RequestSizeLimitMiddleware",
     "factcheck.middleware.QueryStringGuardMiddleware",
+    # Notes X-Forwarded-For arriving while DJANGO_BEHIND_PROXY is off (check --deploy says).
+    "factcheck.forwarding.ForwardedForWatchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -330,20 +332,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Password guessing (factcheck/login_guard.py says why each limit is there):
-# a (username, address) pair is locked after FACTCHECK_LOGIN_FAILURE_LIMIT failures (axes);
-# an address, after FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT failures whatever the usernames;
-# a username failing from many addresses is slowed (unfamiliar addresses wait 1, 2, 4 … s).
-FACTCHECK_LOGIN_LOCKOUT_MINUTES = envint("FACTCHECK_LOGIN_LOCKOUT_MINUTES", 15)
+# Password guessing (factcheck/login_guard.py says why each limit is there). Nothing is
+# locked: past its free failures each limit makes attempts wait 1, 2, 4 … s, up to
+# FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS: a (username, address) pair after
+# FACTCHECK_LOGIN_FAILURE_LIMIT failures; an address, for usernames it is not familiar
+# with, after FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT whatever the usernames; a username,
+# from addresses it is not familiar with, after FACTCHECK_LOGIN_SLOWDOWN_AFTER.
+FACTCHECK_LOGIN_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
 FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 FACTCHECK_LOGIN_SLOWDOWN_AFTER = envint("FACTCHECK_LOGIN_SLOWDOWN_AFTER", 10)
 FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS = envint("FACTCHECK_LOGIN_SLOWDOWN_MAX_SECONDS", 900)
-AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_LOGIN_LOCKOUT_MINUTES)
+# django-axes records failures (listed in the admin for a day) and log-ins (which make an
+# address familiar); it locks nothing itself.
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_FAILURE_LIMIT = FACTCHECK_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(days=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "factcheck.login_guard.client_address"
-AXES_LOCKOUT_CALLABLE = "factcheck.login_guard.lockout_response"
 AXES_ENABLED = envbool("FACTCHECK_AXES_ENABLED", True)
 
 # Throttle counters and the log-in slow-down live in the cache. Production runs several
