@@ -626,7 +626,11 @@ def sweep_workspace(page, sweep: Sweep, carrier: Article, carried: dict[str, Cla
         card.locator(".card-details").wait_for()
         sweep.look(page, "workspace claim cards", f"#claim-{claim.pk}")
         sweep.look(page, "workspace card history", f"#claim-{claim.pk} .card-history")
-        card.locator("[data-action=edit]").click()
+        edit = card.locator("[data-action=edit]")
+        if edit.count() == 0:  # a published check is not changed in place
+            assert claim.status == Claim.Status.APPROVED
+            continue
+        edit.click()
         page.wait_for_selector("#claim-form:not([hidden])")
         sweep.look(page, "workspace edit form", "#claim-form")
         page.keyboard.press("Escape")
