@@ -1,18 +1,13 @@
 """Redis, the cache, goes down: log-in and the API keep working, and changes commit.
 
-Each test starts its own redis-server on a free loopback port and kills it by its PID
-(never the machine's shared Redis). factcheck/cache.py says what each use of the cache
-does meanwhile.
+Each test starts its own redis-server on a free loopback port (tests/services.py) and
+kills it by its PID (never the machine's shared Redis). factcheck/cache.py says what
+each use of the cache does meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -25,51 +20,19 @@ from factcheck import cache as degrading
 from tests import figures
 from tests.conftest import PASSWORD
 from tests.factories import make_submitted
+from tests.services import Redis
 
 LOGIN = reverse("login")
 HOME = "198.51.100.7"
 
 
-class OwnRedis:
-    """A redis-server of this test's own, on a free port of 127.0.0.1."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def keys(self) -> int:
-        return redis.Redis.from_url(self.url, socket_connect_timeout=0.2).dbsize()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
+def keys(server: Redis) -> int:
+    return redis.Redis.from_url(server.url, socket_connect_timeout=0.2).dbsize()
 
 
 @pytest.fixture
-def own_redis(settings) -> Iterator[OwnRedis]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis()
-    server.start()
+def own_redis(settings, tmp_path) -> Iterator[Redis]:
+    server = Redis(tmp_path).start()  # skips, saying why, without redis-server
     settings.CACHES = {
         "default": {
             "BACKEND": "factcheck.cache.DegradingRedisCache",
@@ -99,7 +62,7 @@ def test_with_redis_killed_log_in_and_the_api_work_and_an_approval_commits(
     client, status = log_in("editor")
     assert status == 302
     assert client.get(claims_url).status_code == 200
-    assert own_redis.keys() > 0
+    assert keys(own_redis) > 0
 
     own_redis.kill()
 
@@ -151,4 +114,4 @@ def test_a_cache_without_redis_answers_from_memory_and_goes_back_when_redis_does
     assert cache.get("counter") is None  # Redis again: its own keys, not the local count
     assert "answers again" in caplog.text
     cache.set("back", 1)
-    assert own_redis.keys() == 1
+    assert keys(own_redis) == 1
