@@ -190,6 +190,21 @@ def test_the_total_limit_covers_every_redirect(pages, settings):
     assert time.monotonic() - began < 3
 
 
+def test_a_tls_handshake_that_never_ends_is_cut_off_at_the_total_limit(settings):
+    """A server that accepts the connection and says nothing: the https path keeps the
+    same deadline, though each read's own time-out (10 s) would wait longer."""
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    settings.FACTCHECK_FETCH_TIMEOUT = 10
+    settings.FACTCHECK_FETCH_TOTAL_SECONDS = 2
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        began = time.monotonic()
+        message = refusal(f"https://127.0.0.1:{silent.getsockname()[1]}/")
+    assert message == fetching.TOO_SLOW.format(seconds=2)
+    assert time.monotonic() - began < 3
+
+
 def test_a_page_over_the_size_limit_is_refused_by_its_length(pages, settings):
     settings.FACTCHECK_FETCH_MAX_BYTES = 1000
     url = pages.page("/big", b"x" * 5000)
