@@ -24,15 +24,21 @@ address) pair. Counts are forgotten a day after their last failure.
    addresses gains nothing: one guess per opening.
 
 An address is *familiar* to a username when it logged in from there within
-``KNOWN_ADDRESS_DAYS`` (axes's access log, in the database).
+``KNOWN_ADDRESS_DAYS`` (axes's access log, in the database). A browser is a *known
+device* when it carries the cookie ``factcheck_device`` that a log-in as that username
+gave it within the same days (signed with the secret key, HttpOnly): its attempts are
+counted under a pair of their own, (username, that device), wherever it is, and limits
+2 and 3 do not apply to it.
 
-Why the real user still gets in: from a familiar address only limit 1 applies, so
-guessing from elsewhere never slows them; five guesses from their own address cost them
-a wait of 1 s, ten of 32 s, and at most 15 minutes after the guesser's last failure,
-never a lock. A guesser at the same address who keeps claiming every opening keeps the
-user waiting too (the two cannot be told apart); then the way in is another address or
-an admin's ``manage.py unlock``. At worst a guesser gets, per username, 5 + 10 passwords
-checked in the first 17 minutes and then 4 an hour from one address.
+Why the real user still gets in: on their own browser, nothing anyone else does slows
+them; only their own five wrong passwords would. From a familiar address only limit 1
+applies, so guessing from elsewhere never slows them; five guesses from their own
+address cost them a wait of 1 s, ten of 32 s, and at most 15 minutes after the
+guesser's last failure, never a lock. A guesser at the same address who keeps claiming
+every opening keeps a browser without the cookie waiting too (the two cannot be told
+apart); then the way in is their own browser, another address, or an admin's
+``manage.py unlock``. At worst a guesser gets, per username, 5 + 10 passwords checked in
+the first 17 minutes and then 4 an hour from one address (or one stolen cookie).
 
 Counts and waits live in the cache (Redis in production, shared by every worker; per
 process while Redis is down: factcheck/cache.py). Attempts are counted when they begin
@@ -47,14 +53,17 @@ import contextlib
 import hashlib
 import ipaddress
 import math
+import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from axes.models import AccessLog
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 SLOWED = (
@@ -70,6 +79,8 @@ ADDRESS_SLOWED = (
 MESSAGES = {"username": SLOWED, "pair": PAIR_SLOWED, "address": ADDRESS_SLOWED}
 KNOWN_ADDRESS_DAYS = 30
 MEMORY_SECONDS = 24 * 3600  # failures are forgotten a day after the last one
+DEVICE_COOKIE = "factcheck_device"
+DEVICE_SALT = "factcheck.login_guard.device"
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -229,6 +240,44 @@ def reset_address(address: str) -> int:
     return count
 
 
+def device_of(request: HttpRequest, username: str) -> str | None:
+    """The id of the browser's device cookie, if it was given at a log-in as ``username``
+    within ``KNOWN_ADDRESS_DAYS`` (signed with the secret key: it cannot be made up)."""
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    if not token:
+        return None
+    try:
+        value = signing.loads(token, salt=DEVICE_SALT, max_age=KNOWN_ADDRESS_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("u") != _hash(username):
+        return None
+    return str(value.get("d") or "") or None
+
+
+def remember_device(request: HttpRequest, username: str) -> None:
+    """After a log-in: the browser gets (or renews) its device cookie for ``username``;
+    ``DeviceCookieMiddleware`` sets it on the response."""
+    device = device_of(request, username) or secrets.token_urlsafe(12)
+    value = {"u": _hash(username), "d": device}
+    request.login_device = signing.dumps(value, salt=DEVICE_SALT)
+
+
+class DeviceCookieMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        token = getattr(request, "login_device", None)
+        if token:
+            response.set_cookie(
+                DEVICE_COOKIE, token, max_age=KNOWN_ADDRESS_DAYS * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )  # fmt: skip
+        return response
+
+
 def is_familiar(username: str, address: str | None) -> bool:
     if not address:
         return False
@@ -244,6 +293,7 @@ class Attempt:
 
     username: str | None  # None: not guarded (the guard is off)
     counted: list[tuple[Limit, int]] = field(default_factory=list)  # each limit, and its number
+    request: HttpRequest | None = None
 
     @property
     def number(self) -> int:
@@ -259,6 +309,8 @@ class Attempt:
                     limit.uncount()  # not a failure; the address's other failures stand
                 else:
                     limit.forget()
+            if self.request is not None:
+                remember_device(self.request, self.username)
             return
         for limit, number in self.counted:
             limit.failed(number)
@@ -269,12 +321,19 @@ def begin(request: HttpRequest, username: str) -> Attempt:
     if not settings.AXES_ENABLED:
         return Attempt(None)
     address = client_address(request) or ""
-    limits = [username_limit(username), pair_limit(username, address)]
-    if address:
-        limits.append(address_limit(address))
-    # The pair's limit holds whoever asks; the others spare a familiar address.
-    familiar = is_familiar(username, address)
-    applies = [limit for limit in limits if not limit.spares(familiar)]
+    device = device_of(request, username)
+    if device:
+        # A browser that logged in as this username before: its own pair, wherever it
+        # is, and neither the address's limit nor the username's.
+        limits = [username_limit(username), pair_limit(username, f"device:{device}")]
+        applies = limits[1:]
+    else:
+        limits = [username_limit(username), pair_limit(username, address)]
+        if address:
+            limits.append(address_limit(address))
+        # The pair's limit holds whoever asks; the others spare a familiar address.
+        familiar = is_familiar(username, address)
+        applies = [limit for limit in limits if not limit.spares(familiar)]
     # A wait that is still running: refused, nothing counted.
     waits = [(math.ceil(limit.opens_at() - now()), limit) for limit in applies]
     left, limit = max(waits, key=lambda wait: wait[0])
@@ -289,4 +348,4 @@ def begin(request: HttpRequest, username: str) -> Attempt:
                 each.uncount()
             wait = max(1, delay_after(number - 1, limit.free))
             raise LoginRefused(limit.message.format(wait=humane(wait)), wait)
-    return Attempt(username, counted)
+    return Attempt(username, counted, request)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "factcheck.middleware.LoginRefusalMiddleware",
+    # Gives a browser that logged in its device cookie (factcheck/login_guard.py).
+    "factcheck.login_guard.DeviceCookieMiddleware",
     # Last, so it sees a view's exception first: a database that is away is a 503.
     "factcheck.unavailable.DatabaseUnavailableMiddleware",
 ]

@@ -7,7 +7,7 @@ locks: every limit answers 429 with Retry-After, and the wait is over when it sa
 
 import pytest
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from factcheck import login_guard
@@ -188,6 +188,77 @@ def test_however_long_the_guessing_the_victims_wait_is_bounded(client, reviewer,
                 break
     assert checked == 25
     the_user_waits_at_most_the_maximum_then_logs_in(client, HOME, clock, settings)
+
+
+# A known device -----------------------------------------------------------------------
+
+
+def own_browser(username: str = "reviewer") -> Client:
+    """The user's browser, holding the device cookie its first log-in (from HOME) gave it."""
+    browser = Client()
+    assert logged_in(browser.post(LOGIN, {"username": username, "password": PASSWORD},
+                                  REMOTE_ADDR=HOME))  # fmt: skip
+    cookie = browser.cookies[login_guard.DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == login_guard.KNOWN_ADDRESS_DAYS * 24 * 3600
+    browser.post(reverse("logout"))
+    return browser
+
+
+def test_on_their_own_browser_the_user_gets_in_while_a_guesser_at_their_address_waits(
+    client, reviewer, clock
+):
+    """The guesser shares the office's address and claims every opening for an hour."""
+    browser = own_browser()
+    began, checked, waiting = clock.now, 0, False
+    while clock.now - began < 3600 or waiting:  # ends on a checked guess: a wait runs
+        response = guess(client, "reviewer", HOME)
+        waiting = response.status_code == 429
+        if waiting:
+            clock.advance(int(response["Retry-After"]))
+        else:
+            checked += 1
+    assert checked == 18  # 5 free, then waits of 1, 2, 4 … 512 s, then 900 s
+    assert guess(client, "reviewer", HOME).status_code == 429  # its next wait runs
+    response = browser.post(LOGIN, {"username": "reviewer", "password": PASSWORD},
+                            REMOTE_ADDR=HOME)  # fmt: skip
+    assert logged_in(response)
+
+
+def test_on_their_own_browser_the_user_is_not_slowed_by_guessing_from_many_addresses(
+    client, reviewer, clock
+):
+    browser = own_browser()
+    for n in range(30):
+        guess(client, "reviewer", f"192.0.2.{n % 20 + 1}")
+    assert guess(client, "reviewer", CAFE).status_code == 429
+    response = browser.post(LOGIN, {"username": "reviewer", "password": PASSWORD},
+                            REMOTE_ADDR=CAFE)  # fmt: skip
+    assert logged_in(response)
+
+
+def test_a_known_device_still_has_a_limit_of_its_own(reviewer, clock):
+    browser = own_browser()
+    for _ in range(5):
+        browser.post(LOGIN, {"username": "reviewer", "password": "wrong"}, REMOTE_ADDR=HOME)
+    response = browser.post(LOGIN, {"username": "reviewer", "password": PASSWORD},
+                            REMOTE_ADDR=HOME)  # fmt: skip
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+
+
+def test_a_device_cookie_counts_only_for_its_username_and_only_as_signed(
+    client, reviewer, reviewer2, clock
+):
+    browser = own_browser("reviewer2")
+    cookie = browser.cookies[login_guard.DEVICE_COOKIE].value
+    for _ in range(5):
+        guess(client, "reviewer", ATTACKER)
+    for forged in [cookie, cookie[:-2] + "xx", "made-up"]:
+        client.cookies[login_guard.DEVICE_COOKIE] = forged
+        response = client.post(LOGIN, {"username": "reviewer", "password": PASSWORD},
+                               REMOTE_ADDR=ATTACKER)  # fmt: skip
+        assert response.status_code == 429, forged
 
 
 # One address, many usernames -----------------------------------------------------------
