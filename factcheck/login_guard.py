@@ -76,7 +76,16 @@ PAIR_SLOWED = (
 ADDRESS_SLOWED = (
     "Too many failed log-ins from your address. Try again in {wait}, or ask an admin to unlock it."
 )
-MESSAGES = {"username": SLOWED, "pair": PAIR_SLOWED, "address": ADDRESS_SLOWED}
+DEVICE_SLOWED = (
+    "Too many failed log-ins for this username on this browser. Try again in {wait}, or ask "
+    "an admin to unlock it."
+)
+MESSAGES = {
+    "username": SLOWED,
+    "pair": PAIR_SLOWED,
+    "address": ADDRESS_SLOWED,
+    "device": DEVICE_SLOWED,
+}
 KNOWN_ADDRESS_DAYS = 30
 MEMORY_SECONDS = 24 * 3600  # failures are forgotten a day after the last one
 DEVICE_COOKIE = "factcheck_device"
@@ -145,7 +154,7 @@ class Limit:
     """One of the three limits, for one username, address or pair: its count of
     failures, the time its next opening comes, and the claims on openings."""
 
-    kind: str  # "username", "pair" or "address"
+    kind: str  # "username", "pair", "address" or "device" (a pair with a known device)
     key: str  # "login-guard:<kind>-failures:<hash>"
     free: int
 
@@ -154,8 +163,8 @@ class Limit:
         return MESSAGES[self.kind]
 
     def spares(self, familiar: bool) -> bool:
-        """Whether an attempt from a familiar address is exempt (all but the pair's)."""
-        return familiar and self.kind != "pair"
+        """Whether an attempt from a familiar address is exempt (all but the pairs)."""
+        return familiar and self.kind in ("username", "address")
 
     @property
     def hold_key(self) -> str:
@@ -213,6 +222,13 @@ def pair_limit(username: str, address: str) -> Limit:
     generations = (_generation("username", username), _generation("address", address))
     key = f"login-guard:pair-failures:{_hash(username, address, *generations)}"
     return Limit("pair", key, settings.FACTCHECK_LOGIN_FAILURE_LIMIT)
+
+
+def device_limit(username: str, device: str) -> Limit:
+    """The pair of a username and a known device (an unlock of the username forgets it)."""
+    generation = _generation("username", username)
+    key = f"login-guard:device-failures:{_hash(username, device, generation)}"
+    return Limit("device", key, settings.FACTCHECK_LOGIN_FAILURE_LIMIT)
 
 
 def failures(username: str) -> int:
@@ -295,11 +311,6 @@ class Attempt:
     counted: list[tuple[Limit, int]] = field(default_factory=list)  # each limit, and its number
     request: HttpRequest | None = None
 
-    @property
-    def number(self) -> int:
-        """The attempt's number under the username limit."""
-        return self.counted[0][1] if self.counted else 0
-
     def finish(self, *, failed: bool) -> None:
         if self.username is None:
             return
@@ -325,7 +336,7 @@ def begin(request: HttpRequest, username: str) -> Attempt:
     if device:
         # A browser that logged in as this username before: its own pair, wherever it
         # is, and neither the address's limit nor the username's.
-        limits = [username_limit(username), pair_limit(username, f"device:{device}")]
+        limits = [username_limit(username), device_limit(username, device)]
         applies = limits[1:]
     else:
         limits = [username_limit(username), pair_limit(username, address)]

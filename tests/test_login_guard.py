@@ -245,6 +245,7 @@ def test_a_known_device_still_has_a_limit_of_its_own(reviewer, clock):
                             REMOTE_ADDR=HOME)  # fmt: skip
     assert response.status_code == 429
     assert response["Retry-After"] == "1"
+    assert "Too many failed log-ins for this username on this browser" in text(response)
 
 
 def test_a_device_cookie_counts_only_for_its_username_and_only_as_signed(
