@@ -30,6 +30,7 @@ LAYERS = {
     "annotations.richtext": GROUND,
     "annotations.serialization": GROUND,
     "annotations.bounded": GROUND,
+    "annotations.csvfiles": GROUND,
     "annotations.tallies": GROUND,
     "annotations.jsonld": GROUND,
     "annotations.apps": GROUND,
