@@ -115,7 +115,17 @@ def candidate_urls() -> list[str]:
         urls.append(f"/checks/?publisher={publisher}")
     urls += [f"/checks/?q={marker}" for marker in MARKERS]
     urls += ["/checks/?q=company", "/checks/?q=chips", "/checks/?page=2", "/checks/?q="]
-    urls += ["/api/v1/claims/", "/api/v1/claims/export.jsonl", "/api/v1/articles/"]
+    # The export, which a setting can open to anyone (FACTCHECK_EXPORT_ANONYMOUS).
+    since = "updated_since=2000-01-01T00:00:00Z"  # tombstones too
+    for base in ("/api/v1/claims/", "/api/v1/claims/export.jsonl"):
+        urls += [base, f"{base}?{since}"]
+        urls += [f"{base}?format={f}&{since}" for f in ("claimreview", "webannotation")]
+    urls += [f"/api/v1/claims/?q={marker}" for marker in MARKERS]
+    for pk in range(1, top):
+        urls += [f"/api/v1/claims/{pk}/"]
+        urls += [f"/api/v1/claims/{pk}/?format={f}" for f in ("claimreview", "webannotation")]
+    urls += ["/api/v1/articles/", f"/api/v1/articles/?{since}"]
+    urls += [f"/api/v1/articles/{pk}/" for pk in range(1, Article.objects.count() + 3)]
     return urls
 
 
@@ -149,6 +159,8 @@ def crawl(client: Client, start: list[str], limit: int = 2000) -> tuple[int, lis
             found.append(f"{url} ({response.status_code}): {leak}")
         if location:
             queue.append(location)
+        for link in re.findall(r'<([^>]+)>; rel="next"', response.get("Link", "")):
+            queue.append(link.replace("http://testserver", ""))
         if "html" in response.get("Content-Type", ""):
             for href in HREF.findall(text):
                 parts = urlsplit(unescape(href))
@@ -158,7 +170,9 @@ def crawl(client: Client, start: list[str], limit: int = 2000) -> tuple[int, lis
     return len(seen), found
 
 
-def test_no_public_url_shows_anything_unpublished(client, desk):
+@pytest.mark.parametrize("open_export", [False, True], ids=["export closed", "export open"])
+def test_no_public_url_shows_anything_unpublished(client, desk, settings, open_export):
+    settings.FACTCHECK_EXPORT_ANONYMOUS = open_export
     tried, found = crawl(client, candidate_urls())
     figures.add("public leaks", urls=tried, leaks=len(found))
     assert not found, "\n".join(found)
@@ -167,3 +181,8 @@ def test_no_public_url_shows_anything_unpublished(client, desk):
     page = client.get(f"/checks/{published.pk}/{published.slug}/")
     assert page.status_code == 200 and b"Publicly Named Person" in page.content
     assert tried >= len(set(candidate_urls()))
+    export = client.get("/api/v1/claims/")
+    if open_export:  # the crawl read the export itself, not a 401
+        assert [c["id"] for c in export.json()["results"]] == [published.pk]
+    else:
+        assert export.status_code == 401
