@@ -3,7 +3,8 @@
 Actors: anonymous, reviewer A (who wrote the claims), reviewer B, an editor, the
 superuser admin, and a downstream tool's API token (an account in no group).
 Every cell starts from fresh objects, so a DELETE or a transition in one cell
-cannot change another's answer.
+cannot change another's answer. The four-eyes paths (every way to approve, after every
+way an editor can touch the content) are crossed in ``tests/test_four_eyes.py``.
 """
 
 from __future__ import annotations
