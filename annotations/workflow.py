@@ -6,7 +6,7 @@ Admin actions, admin buttons, the API and the reviewer pages all call
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +34,7 @@ class Transition:
     label: str
     sources: frozenset[str]
     target: str
+    _: KW_ONLY  # what the move demands is said by name in the table
     editor_only: bool = False
     four_eyes: bool = False
     needs_comment: bool = False
@@ -45,21 +46,25 @@ TRANSITIONS = {
         Transition(
             "submit", "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED
         ),
-        Transition("approve", "Approve", frozenset({S.SUBMITTED}), S.APPROVED, True, True),
-        Transition("reject", "Reject", frozenset({S.SUBMITTED}), S.REJECTED, True, True, True),
         Transition(
-            "request_changes",
-            "Request changes",
-            frozenset({S.SUBMITTED}),
-            S.CHANGES_REQUESTED,
-            True,
-            True,
-            True,
+            "approve", "Approve", frozenset({S.SUBMITTED}), S.APPROVED,
+            editor_only=True, four_eyes=True,
         ),
-        Transition("retract", "Retract", frozenset({S.APPROVED}), S.RETRACTED, True, False, True),
+        Transition(
+            "reject", "Reject", frozenset({S.SUBMITTED}), S.REJECTED,
+            editor_only=True, four_eyes=True, needs_comment=True,
+        ),
+        Transition(
+            "request_changes", "Request changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED,
+            editor_only=True, four_eyes=True, needs_comment=True,
+        ),
+        Transition(
+            "retract", "Retract", frozenset({S.APPROVED}), S.RETRACTED,
+            editor_only=True, needs_comment=True,
+        ),
         Transition("reopen", "Reopen as draft", frozenset({S.RETRACTED}), S.DRAFT),
     ]
-}
+}  # fmt: skip
 
 NOT_PERMITTED = "You may not {label} this claim: only editors may {label}."
 NOT_AUTHOR = "Only the claim's author or an editor may {label} it."

@@ -1,7 +1,14 @@
-"""API errors that a person can read: field errors for 400, reasons for 409/412."""
+"""API errors that a person can read: field errors for 400, reasons for 403/409/412.
+
+The services raise Django's own exceptions (``PermissionDenied`` with the reason,
+``ValidationError`` with the fields); this handler, the project's one
+(``REST_FRAMEWORK["EXCEPTION_HANDLER"]``), turns them into DRF's answers, so no view
+translates them itself.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,7 +32,10 @@ class PreconditionFailed(Conflict):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoPermissionDenied):
+        # DRF's own translation drops the reason the service gave.
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = exc.message_dict
         else:

@@ -16,7 +16,6 @@ import json
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -250,10 +249,7 @@ class ArticleClaimsView(WorkspaceView):
         serializer.is_valid(raise_exception=True)
         data = service_fields(serializer.validated_data, request.user)
         data.pop("article", None)
-        try:
-            claim = claims.claim_create(article=article, user=request.user, **data)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
+        claim = claims.claim_create(article=article, user=request.user, **data)
         location = request.build_absolute_uri(reverse("api:workspace-claim", args=[claim.pk]))
         if wants_minimal(request):
             item = lean_new_claim(claim)
@@ -306,8 +302,6 @@ class WorkspaceClaimView(WorkspaceView):
             claim = claims.claim_update(claim=claim, user=request.user, version=version, **data)
         except claims.StaleVersion as exc:
             raise self.stale(exc, from_header) from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         return self.represent(claim)
 
     @extend_schema(
@@ -322,8 +316,6 @@ class WorkspaceClaimView(WorkspaceView):
             claims.claim_delete(claim=claim, user=request.user, version=version)
         except claims.StaleVersion as exc:
             raise self.stale(exc, from_header) from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -382,14 +374,6 @@ class PreviewView(GenericAPIView):
         return Response({"html": render_markdown(serializer.validated_data["markdown"])})
 
 
-def django_errors(call):
-    """Run a service; its refusals as DRF's answers (403 with the reason, 400 with fields)."""
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from None
-
-
 @extend_schema(tags=["workspace"])
 class ClaimAppearancesView(WorkspaceView):
     """Say that the claim is also made in another article, at this span."""
@@ -403,11 +387,9 @@ class ClaimAppearancesView(WorkspaceView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         article = get_object_or_404(Article, pk=data["article"])
-        django_errors(
-            lambda: appearances.appearance_attach(
-                claim=claim, user=request.user, article=article, start=data["start"],
-                end=data["end"], exact=data.get("exact"),
-            )
+        appearances.appearance_attach(
+            claim=claim, user=request.user, article=article, start=data["start"],
+            end=data["end"], exact=data.get("exact"),
         )  # fmt: skip
         return self.represent(claim, status.HTTP_201_CREATED)
 
@@ -427,9 +409,7 @@ class AppearanceDetailView(AppearanceView):
     @extend_schema(responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS})
     def delete(self, request: Request, pk: int) -> Response:
         appearance = self.get_appearance(pk)
-        django_errors(
-            lambda: appearances.appearance_remove(appearance=appearance, user=request.user)
-        )
+        appearances.appearance_remove(appearance=appearance, user=request.user)
         return self.represent(appearance.claim)
 
 
@@ -440,9 +420,7 @@ class AppearanceConfirmView(AppearanceView):
     @extend_schema(request=None, responses={200: WorkspaceClaimSerializer, **WORKSPACE_ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         appearance = self.get_appearance(pk)
-        django_errors(
-            lambda: appearances.appearance_confirm(appearance=appearance, user=request.user)
-        )
+        appearances.appearance_confirm(appearance=appearance, user=request.user)
         return self.represent(appearance.claim)
 
 
@@ -470,7 +448,7 @@ class ClaimantsView(WorkspaceView):
         serializer = ClaimantInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         before = Claimant.objects.count()
-        claimant = django_errors(lambda: claimant_of(serializer.validated_data, request.user))
+        claimant = claimant_of(serializer.validated_data, request.user)
         made = Claimant.objects.count() > before
         code = status.HTTP_201_CREATED if made else status.HTTP_200_OK
         return Response(ClaimantOutSerializer(claimant).data, status=code)
@@ -546,6 +524,4 @@ class ClaimAnchorView(WorkspaceView):
             )
         except claims.StaleVersion as exc:
             raise self.stale(exc, from_header) from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         return self.represent(claim)
