@@ -52,14 +52,23 @@ class Capabilities:
 class ClaimFacts(Protocol):
     """What the rules read of a claim: a Claim, or a row-built ``facts_of_row``."""
 
-    pk: int
-    status: str
-    author_id: int
-    submitted_at: datetime | None
-    verdict_id: int | None
-    rationale: str
-    has_sources: bool
-    content_editor_ids: frozenset[int]
+    # Read-only properties, so a frozen RowFacts and a Claim's cached properties both fit.
+    @property
+    def pk(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+    @property
+    def verdict_id(self) -> int | None: ...
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def has_sources(self) -> bool: ...
+    @property
+    def content_editor_ids(self) -> frozenset[int]: ...
 
 
 @dataclass(frozen=True)

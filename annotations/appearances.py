@@ -88,7 +88,7 @@ def create_primary(claim: Claim, user) -> Appearance:
 
 
 def move_appearance(
-    appearance: Appearance, body: str, start: int, end: int, exact: str | None
+    appearance: Appearance, body: str, start: int | None, end: int | None, exact: str | None
 ) -> None:
     """A new span for an appearance on its own article (validated like a new claim's)."""
     quote = make_quote(body, start, end, exact)
@@ -171,8 +171,11 @@ def appearance_confirm(*, appearance: Appearance, user) -> Appearance:
     if not is_editor(user):
         raise PermissionDenied(CONFIRM_EDITORS)
     with transaction.atomic():
-        current = Appearance.objects.select_for_update().select_related("claim", "article")
-        current = current.get(pk=appearance.pk)
+        current = (
+            Appearance.objects.select_for_update()
+            .select_related("claim", "article")
+            .get(pk=appearance.pk)
+        )
         if current.state != A.PROPOSED:
             raise ValidationError(NOT_PROPOSED)
         if current.proposed_by_id == user.pk:
@@ -292,7 +295,7 @@ def claims_merge(*, survivor: Claim, other: Claim, user) -> Claim:
             from_status=previous,
             to_status=S.RETRACTED,
             comment=MERGED_REASON.format(pk=keep.pk),
-            correction_of=(gone.verdict.label if gone.verdict_id else "")
+            correction_of=(gone.verdict.label if gone.verdict else "")
             if previous == S.APPROVED
             else None,
         )

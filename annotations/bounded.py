@@ -112,7 +112,7 @@ def counts_up_to(querysets: dict[str, QuerySet], cap: int | None = None) -> dict
     if not querysets:
         return {}
     parts, params = [], []
-    alias = None
+    alias = ""
     for i, queryset in enumerate(querysets.values()):
         alias = alias or queryset.db
         limited = queryset.order_by().values("pk")[: cap + 1]
@@ -168,7 +168,7 @@ def distinct_values(
     """
     ops = connections["default"].ops
     table = ops.quote_name(model._meta.db_table)
-    column = ops.quote_name(model._meta.get_field(field).column)
+    column = ops.quote_name(model._meta.get_field(field).column)  # type: ignore[union-attr,arg-type]  # a concrete field
     exists, exists_params = "", ()
     if having is not None:
         related, lookup = having

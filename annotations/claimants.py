@@ -4,6 +4,7 @@ offered as the reviewer types, merged by an editor when two turn out to be one."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,7 +26,7 @@ def current(claimant: Claimant) -> Claimant:
     seen = set()
     while claimant.merged_into_id is not None and claimant.pk not in seen:
         seen.add(claimant.pk)
-        claimant = claimant.merged_into
+        claimant = cast(Claimant, claimant.merged_into)  # merged_into_id is set
     return claimant
 
 

@@ -94,7 +94,7 @@ def claim_create(
         saved = _replace_sources(obj, sources, new=True)
         embed_after_commit(obj.pk)
     # What was written with it, for an answer made without reading it back.
-    obj.primary_appearance, obj.saved_sources = appearance, saved
+    obj.primary_appearance, obj.saved_sources = appearance, saved  # type: ignore[attr-defined]  # read by the answer
     return obj
 
 
@@ -195,8 +195,8 @@ def claim_delete(*, claim: Claim, user, version: int | None) -> None:
 
 def _snapshot(claim: Claim) -> dict[str, Any]:
     data = {name: getattr(claim, name) for name in ("claim", "rationale", "start", "end")}
-    data["verdict"] = claim.verdict.label if claim.verdict_id else None
-    data["claimant"] = claim.claimant.name if claim.claimant_id else None
+    data["verdict"] = claim.verdict.label if claim.verdict else None
+    data["claimant"] = claim.claimant.name if claim.claimant else None
     data["claim_date"] = claim.claim_date.isoformat() if claim.claim_date else None
     data["sources"] = [
         {"url": s.url, "title": s.title, "stance": s.stance} for s in claim.sources.all()
@@ -211,7 +211,7 @@ def _refusal(claim: Claim) -> str:
 # States in which a change of content is news for the people around the claim: under
 # review, its author and the editors deciding it are told.
 NOTIFIED_STATES = {Claim.Status.SUBMITTED, Claim.Status.CHANGES_REQUESTED}
-WHEN = {
+WHEN: dict[str, str] = {
     Claim.Status.DRAFT: "in the draft",
     Claim.Status.SUBMITTED: "in review",
     Claim.Status.CHANGES_REQUESTED: "in review",

@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import re
 from datetime import datetime, time
+from typing import cast
 
 import trafilatura
 from django.conf import settings
 from django.utils import timezone
+from trafilatura.settings import Document
 
 from annotations.importers import (
     BINARY_FILE,
@@ -74,18 +76,22 @@ def decode_page(data: bytes, declared: str = "") -> tuple[str, str]:
 def parse_page(html: str, url: str = "") -> ParsedArticle:
     """The article in a web page: metadata from trafilatura, the body cleaned line by line."""
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=url or None,
-            with_metadata=True,
-            include_comments=False,
-            include_images=False,
-            favor_precision=True,
+        # A Document, not a dict: as_dict is off.
+        document = cast(
+            Document | None,
+            trafilatura.bare_extraction(
+                html,
+                url=url or None,
+                with_metadata=True,
+                include_comments=False,
+                include_images=False,
+                favor_precision=True,
+            ),
         )
     except Exception:  # a page the parser chokes on is a page without an article
         document = None
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if len(text.split()) < MIN_WORDS:
+    if document is None or len(text.split()) < MIN_WORDS:
         raise ArticleImportError(NOT_A_PAGE)
     found = clean_lines(text.split("\n"))
     if not found.content:

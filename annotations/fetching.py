@@ -236,7 +236,7 @@ def resolve(host: str, port: int) -> str:
         raise FetchError(UNRESOLVABLE.format(host=host)) from None
     addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not settings.FACTCHECK_FETCH_ALLOW_PRIVATE and not is_public(address):
             raise FetchError(NOT_PUBLIC.format(host=host, address=address))
         addresses.append(str(address))
@@ -330,8 +330,8 @@ def _reason(exc: Exception) -> FetchError:
     if isinstance(exc, Urllib3Timeout | socket.timeout | TimeoutError):
         return FetchError(TIMED_OUT.format(seconds=seconds))
     cause = exc
-    while getattr(cause, "reason", None) is not None and cause.reason is not cause:
-        cause = cause.reason
+    while (reason := getattr(cause, "reason", None)) is not None and reason is not cause:
+        cause = reason
         if isinstance(cause, Urllib3Timeout | socket.timeout | TimeoutError):
             return FetchError(TIMED_OUT.format(seconds=seconds))
     if isinstance(exc, SSLError) or isinstance(cause, SSLError):

@@ -17,7 +17,7 @@ from django.db.models.lookups import In
 class _AsArray:
     """``= ANY(%s)`` with the values as one parameter, where they are plain values."""
 
-    lookup_name = "among"
+    lookup_name: str | None = "among"  # as Lookup declares it
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs_is_direct_value():

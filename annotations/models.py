@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -48,7 +48,7 @@ def publisher_from_url(url: str) -> str:
     return host.removeprefix("www.")[:200]
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def search(self, text: str) -> ArticleQuerySet:
         """Articles whose title or text hold every word of ``text`` (stemmed, case and
         accents aside), through their full-text index (``search.py``); text with no
@@ -262,7 +262,7 @@ def validate_same_as(value) -> None:
         http_url_validator(item)
 
 
-class ClaimantQuerySet(models.QuerySet):
+class ClaimantQuerySet(models.QuerySet["Claimant"]):
     def current(self) -> ClaimantQuerySet:
         """Claimants not merged into another (the ones lists and suggestions offer)."""
         return self.filter(merged_into__isnull=True)
@@ -342,7 +342,7 @@ def visibility(user, via: str = "") -> Q | None:
     return ~Q(**{f"{via}status__in": PRIVATE_STATUSES}) | Q(**{f"{via}author_id": user.pk})
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(models.QuerySet["Claim"]):
     """The read rules, spelled once: what is published, who may see what, what matches.
 
     The export, the public pages, the workspace and the admin all call these, so a
@@ -693,7 +693,7 @@ class AppendOnlyError(Exception):
     pass
 
 
-class ClaimEventQuerySet(models.QuerySet):
+class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
     def record(
         self,
         *,
@@ -881,7 +881,7 @@ def count_history(events: models.QuerySet, into: models.QuerySet) -> int:
     return len(counted)
 
 
-class TransitionTallyQuerySet(models.QuerySet):
+class TransitionTallyQuerySet(models.QuerySet["TransitionTally"]):
     def add(self, key: TallyKey) -> None:
         """One more transition: insert the tally, or add one to it (one statement, safe
         against a concurrent step adding to the same tally)."""
@@ -933,7 +933,10 @@ class TransitionTally(models.Model):
         return f"{self.day} → {self.to_status}: {self.n}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+_RecordT = TypeVar("_RecordT", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_RecordT]):
     """Rows that are a record: added, never changed or deleted in bulk."""
 
     what = "These rows are a record"
@@ -945,7 +948,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.what}: they cannot be deleted.")
 
 
-class ArticleRevisionQuerySet(AppendOnlyQuerySet):
+class ArticleRevisionQuerySet(AppendOnlyQuerySet["ArticleRevision"]):
     what = "Article revisions are a record"
 
 

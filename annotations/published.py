@@ -7,12 +7,14 @@ the ClaimReview the API exports for it, so the page and the feed can never disag
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import _json_script_escapes
+from django.utils.html import _json_script_escapes  # type: ignore[attr-defined]  # private: the stubs leave it out
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.bounded import distinct_values
@@ -125,9 +127,9 @@ def merged_redirect(claim: Claim) -> HttpResponse | None:
 
     Until then, None: the merged claim's own page stays (the desk refuses such merges;
     this holds for any made before it did)."""
-    survivor = claim.merged_into
+    survivor = cast(Claim, claim.merged_into)  # callers pass a merged claim
     while survivor.merged_into_id is not None:
-        survivor = survivor.merged_into
+        survivor = cast(Claim, survivor.merged_into)
     if survivor.status != Claim.Status.APPROVED:
         return None
     return redirect(check_path(survivor.pk, survivor.slug), permanent=True)
@@ -176,7 +178,7 @@ def check_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
-def published_article(pk: int) -> tuple[Article, list[Claim]]:
+def published_article(pk: int) -> tuple[Article, Sequence[Claim]]:
     """The article and the approved checks that appear in it (every confirmed appearance,
     each with its span here), in text order; 404 if it has none."""
     article = get_object_or_404(Article, pk=pk)
@@ -223,7 +225,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         kind = classify_paragraph(article, offset, text)
         paragraphs.append({"kind": kind, "pieces": pieces})
     for check in checks:
-        check.path = check_path(check.pk, check.slug)
+        check.path = check_path(check.pk, check.slug)  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "checks/article.html",
@@ -257,9 +259,9 @@ def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """
     claimant = get_object_or_404(Claimant, pk=pk)
     if claimant.merged_into_id is not None:
-        survivor = claimant.merged_into
+        survivor = cast(Claimant, claimant.merged_into)
         while survivor.merged_into_id is not None:
-            survivor = survivor.merged_into
+            survivor = cast(Claimant, survivor.merged_into)
         if not Claimant.objects.published().filter(pk=survivor.pk).exists():
             raise Http404(NO_CLAIMANT_PAGE)
         return redirect(survivor.get_absolute_url(), permanent=True)
@@ -282,7 +284,7 @@ def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         .order_by("verdict__order", "verdict__label")
     )
     for check in checks:
-        check.path = check_path(check.pk, check.slug)
+        check.path = check_path(check.pk, check.slug)  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "checks/claimant.html",
@@ -296,7 +298,7 @@ def claimant_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
-def verdict_mix_chart(mix: list[dict]) -> dict:
+def verdict_mix_chart(mix: Sequence[Mapping[str, Any]]) -> dict:
     """A horizontal bar per verdict, as numbers the SVG template lays out (and a table
     repeats for screen readers)."""
     width, bar, gap, label_width = 560, 22, 8, 150

@@ -160,7 +160,7 @@ def quote_reanchor(
     if unchanged and anchor.state == ANCHORED:
         return anchor
     current = lock_claim(claim.pk, None)  # a new version: an edit begun before is stale
-    before = {
+    before: dict[str, Any] = {
         "start": appearance.start,
         "end": appearance.end,
         "exact": appearance.exact,
@@ -168,7 +168,7 @@ def quote_reanchor(
     }
     words_changed = anchor.state == ORPHANED or anchor.exact != appearance.exact
     if anchor.found:
-        appearance.start, appearance.end = anchor.start, anchor.end
+        appearance.start, appearance.end = anchor.start, anchor.end  # type: ignore[assignment]  # found: both set
         appearance.exact, appearance.prefix, appearance.suffix = (
             anchor.exact, anchor.prefix, anchor.suffix,
         )  # fmt: skip

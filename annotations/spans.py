@@ -36,13 +36,14 @@ def validate_span(body: str, start: int | None, end: int | None) -> None:
         raise ValidationError({"start": ONLY_WHITESPACE}, code="whitespace")
 
 
-def make_quote(body: str, start: int, end: int, exact: str | None = None) -> Quote:
+def make_quote(body: str, start: int | None, end: int | None, exact: str | None = None) -> Quote:
     """Validate a span, check the client's quote, trim white space and build the selector.
 
     ``exact``, when the client sends it, must equal ``body[start:end]`` before
     trimming: a mismatch means the client anchored against other text.
     """
     validate_span(body, start, end)
+    assert start is not None and end is not None  # validate_span refuses None
     if exact is not None and body[start:end] != exact:
         raise ValidationError({"exact": STALE_QUOTE}, code="stale")
     while body[start].isspace():

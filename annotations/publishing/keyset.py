@@ -132,7 +132,7 @@ def page(
         chosen = (
             queryset
             if direction == FIRST
-            else beyond(queryset, fields, cursor.key, before=descending)
+            else beyond(queryset, fields, cursor.key, before=descending)  # type: ignore[union-attr]  # AFTER: a cursor
         )
         rows = list(chosen.order_by(*forward)[: size + 1])
         more, rows = len(rows) > size, rows[:size]
@@ -145,7 +145,7 @@ def page(
     chosen = (
         queryset
         if direction == LAST
-        else beyond(queryset, fields, cursor.key, before=not descending)
+        else beyond(queryset, fields, cursor.key, before=not descending)  # type: ignore[union-attr]  # BEFORE: a cursor
     )
     rows = list(chosen.order_by(*backward)[: size + 1])
     more, rows = len(rows) > size, rows[:size][::-1]

@@ -88,7 +88,7 @@ def export_articles(publisher: str | None = None) -> QuerySet[Article]:
     return articles
 
 
-def article_claim_rows(claims: QuerySet[Claim], ids: list[int]) -> QuerySet[dict[str, Any]]:
+def article_claim_rows(claims: QuerySet[Claim], ids: list[int]) -> QuerySet[Claim, dict[str, Any]]:
     """``claim_rows`` of ``claims`` on the articles ``ids``.
 
     The ids are given to the joined article as well: PostgreSQL does not carry the

@@ -13,7 +13,7 @@ holds the two to the same field names.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,7 +59,7 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
-def claim_rows(queryset: QuerySet[Claim], *extra: str) -> QuerySet[dict[str, Any]]:
+def claim_rows(queryset: QuerySet[Claim], *extra: str) -> QuerySet[Claim, dict[str, Any]]:
     """``queryset`` as rows of ``ROW_FIELDS`` (and ``extra``); slice and order it as usual."""
     return queryset.values(*ROW_FIELDS, *extra)
 
@@ -178,7 +178,7 @@ class ClaimBuilder:
             }
         return related
 
-    def appearance(self, row: dict[str, Any]) -> dict[str, Any]:
+    def appearance(self, row: Mapping[str, Any]) -> dict[str, Any]:
         article_id = row["article_id"]
         if not self.articles:
             return {"id": row["id"], "article_id": article_id, "quote": self.quote(row)}

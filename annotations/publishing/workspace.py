@@ -134,7 +134,7 @@ def lean(claim_id: int, start: int, end: int, status: str, text: str, verdict: s
     }
 
 
-def workspace_rows(claims: QuerySet[Claim]) -> QuerySet[dict[str, Any]]:
+def workspace_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
     """Rows holding everything the full workspace representation reads."""
     return claim_rows(with_source_count(claims), *WORKSPACE_COLUMNS, "source_count")
 
