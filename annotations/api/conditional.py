@@ -8,8 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.http.response import HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,19 +22,6 @@ def make_etag(*parts: Any) -> str:
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:40] + '"'
 
 
-def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when sent; else If-Modified-Since."""
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        tags = parse_etags(if_none_match)
-        return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
-    if_modified_since = request.headers.get("If-Modified-Since")
-    if if_modified_since and last_modified is not None:
-        since = parse_http_date_safe(if_modified_since)
-        return since is not None and int(last_modified.timestamp()) <= since
-    return False
-
-
 def conditional(
     request: Request,
     etag: str,
@@ -41,15 +29,18 @@ def conditional(
     build: Callable[[], Any],
     headers: dict[str, str] | None = None,
     code: int = status.HTTP_200_OK,
-) -> Response:
-    """304 when the copy the client holds is current, else ``code`` with ``build()``."""
+) -> HttpResponseBase:
+    """304 when the copy the client holds is current (Django's own reading of the
+    preconditions, RFC 9110 §13.2.2), else ``code`` with ``build()``, built only then."""
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", **(headers or {})}
+    stamp = None
     if last_modified is not None:
-        headers["Last-Modified"] = http_date(last_modified.timestamp())
-    if not_modified(request, etag, last_modified):
-        response = Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    else:
-        response = Response(build(), status=code, headers=headers)
+        stamp = int(last_modified.timestamp())
+        headers["Last-Modified"] = http_date(stamp)
+    answer = get_conditional_response(request, etag=etag, last_modified=stamp)
+    response = answer if answer is not None else Response(build(), status=code)
+    for name, value in headers.items():
+        response[name] = value
     patch_vary_headers(response, ["Accept", "Authorization"])
     return response
 
