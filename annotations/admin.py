@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import PAGE_VAR
@@ -111,12 +113,12 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, people: QuerySet, label: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = people
         self.fields["assignee"].label = label
 
 
 class MergeForm(forms.Form):
-    survivor = forms.ModelChoiceField(
+    survivor: forms.ModelChoiceField = forms.ModelChoiceField(  # of claims, or claimants
         queryset=Claim.objects.none(),
         label="Keep this claim",
         help_text="The others become tombstones pointing to it; their appearances move to it.",
@@ -124,7 +126,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, choices: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = choices
+        cast(forms.ModelChoiceField, self.fields["survivor"]).queryset = choices
 
 
 class CommentForm(forms.Form):
@@ -158,7 +160,7 @@ def action_page(
         "form": form,
         "queryset": queryset,
         "action": request.POST.get("action", ""),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/annotations/action_form.html", context)
 
@@ -614,7 +616,7 @@ class AppearanceInline(admin.TabularInline):
     model = Appearance
     fk_name = "claim"
     fields = ["article", "quote", "primary", "state", "anchor_state", "proposed_by", "actions"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names, which both accept
     extra = 0
     can_delete = False
     verbose_name_plural = "where the claim was made"
@@ -664,7 +666,7 @@ class ClaimEventInline(ReadOnly, admin.TabularInline):
     verbose_name = "event"
     verbose_name_plural = "history"
     fields = ["at", "actor", "kind", "step", "comment", "change_summary"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names, which both accept
     extra = 0
     can_delete = False
     show_change_link = False
@@ -1029,7 +1031,8 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         else:
             messages.success(request, done)
             if action == "split":
-                return redirect(reverse("admin:annotations_claim_change", args=[result.pk]))
+                new_claim = cast(Claim, result)  # what appearance_split returns
+                return redirect(reverse("admin:annotations_claim_change", args=[new_claim.pk]))
         return redirect(reverse("admin:annotations_claim_change", args=[claim.pk]))
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -1080,8 +1083,9 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         """The claims of the list the editor came from, filtered, searched and sorted as it
         was (Django carries its query as ``_changelist_filters``); None if it cannot be read."""
         listed = copy.copy(request)
-        listed.GET = QueryDict(request.GET.get("_changelist_filters", ""), mutable=True)
-        listed.GET.pop(PAGE_VAR, None)  # the whole list, not the page it was on
+        filters = QueryDict(request.GET.get("_changelist_filters", ""), mutable=True)
+        filters.pop(PAGE_VAR, None)  # the whole list, not the page it was on
+        listed.GET = filters  # type: ignore[assignment]  # a request of our own, to read
         if query_problem(listed) is not None:
             return None
         try:
@@ -1105,7 +1109,10 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
 
     def with_filters(self, request: HttpRequest, url: str) -> str:
         """``url`` carrying the list's filters, as the admin's own links do."""
-        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        context: dict[str, Any] = {
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": self.opts,
+        }
         return add_preserved_filters(context, url)
 
     @staticmethod
@@ -1129,7 +1136,7 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
         at the version that page showed."""
         if "apply" not in request.POST:
             return self.approve_confirmation(request, queryset)
-        versions = {}
+        versions: dict[int, int | None] = {}
         for claim in queryset:
             try:
                 versions[claim.pk] = int(request.POST.get(f"version_{claim.pk}", ""))
@@ -1172,7 +1179,7 @@ class ClaimAdmin(BoundedLists, ValidAutocompletes, admin.ModelAdmin):
             "publish": publish,
             "refused": refused,
             "action": request.POST.get("action", ""),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         template = "admin/annotations/claim/approve_confirmation.html"
         return TemplateResponse(request, template, context)
@@ -1349,7 +1356,7 @@ class ClaimantAdmin(admin.ModelAdmin):
 
     @admin.display(description="claims", ordering="claim_total")
     def claim_count(self, claimant: Claimant) -> int:
-        return claimant.claim_total
+        return claimant.claim_total  # type: ignore[attr-defined]  # get_queryset annotates it
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return access.is_editor(request.user)

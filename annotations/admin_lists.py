@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -83,7 +85,7 @@ class DeskChangeList(ChangeList):
 class BoundedLists:
     """A ModelAdmin mixin: capped counts, no full count, no facets, index-led ordering."""
 
-    paginator = CappedPaginator
+    paginator: ClassVar[type] = CappedPaginator  # as ModelAdmin declares it
     show_full_result_count = False  # a second count of the whole table on every page
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice over the whole list
     changelist_class = DeskChangeList

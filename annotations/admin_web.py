@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,6 +24,17 @@ from django.utils.html import format_html, format_html_join
 from annotations import access, jobs
 from annotations.admin_lists import ReadOnly
 from annotations.models import Article, ArticleRevision, Job, JobItem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev dependency: only for mypy
+
+
+class _JobCounts(TypedDict):
+    """What JobAdmin's queryset annotates each job with."""
+
+    total: int
+    finished: int
+    failed_count: int
 
 # Words and the spaces between them: a diff of words reads like an edit, one of letters
 # does not.
@@ -164,7 +176,7 @@ class JobItemInline(ReadOnly, admin.TabularInline):
     model = JobItem
     verbose_name_plural = "addresses"
     fields = ["position", "url", "state", "result", "message", "article"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names, which both accept
     extra = 0
     can_delete = False
 
@@ -180,7 +192,7 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
         "kind", "state", "progress", "failures", "update", "created_by", "created_at",
         "started_at", "finished_at", "attempts", "error", "sent_at", "lease_until",
     ]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names, which both accept
     inlines = [JobItemInline]
     actions = ["retry"]
 
@@ -196,12 +208,12 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
         )
 
     @admin.display(description="progress")
-    def progress(self, job: Job) -> str:
+    def progress(self, job: WithAnnotations[Job, _JobCounts]) -> str:
         """Addresses done (or failed) of all."""
         return f"{job.finished} of {job.total}"
 
     @admin.display(description="failed")
-    def failures(self, job: Job) -> int:
+    def failures(self, job: WithAnnotations[Job, _JobCounts]) -> int:
         return job.failed_count
 
     def has_retry_permission(self, request: HttpRequest) -> bool:

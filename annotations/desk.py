@@ -162,7 +162,13 @@ def inbox_counts(user) -> InboxCounts:
     if access.is_editor(user):
         wanted["to_review"] = Claim.objects.filter(waiting_for_review(user))
     counts = counts_up_to(wanted)
-    return InboxCounts(**{"to_review": None, **counts})
+    return InboxCounts(
+        articles=counts["articles"],
+        sent_back=counts["sent_back"],
+        drafts=counts["drafts"],
+        to_review=counts.get("to_review"),
+        unread=counts["unread"],
+    )
 
 
 # How many of each list My work shows; the counts say how many there are in all.

@@ -12,6 +12,7 @@ their index. A chart's table, its CSV and its picture are all drawn from the sam
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -127,7 +128,7 @@ def decided_per_week(weeks: int = WEEKS, now: datetime | None = None) -> Chart:
     unknown = [values for pk, values in by_verdict.items() if pk not in known]
     if unknown:  # approved without a verdict (0), or with one since deleted
         series.append(
-            Series("No verdict", "#c0c4c9", [sum(v[i] for v in unknown) for i in range(weeks)])
+            Series("No verdict", "#c0c4c9", [sum(v[i] or 0 for v in unknown) for i in range(weeks)])
         )
     series.append(Series("Rejected", REJECTED_COLOUR, rejected))
     return Chart(
@@ -249,7 +250,7 @@ def work_per_person(weeks: int = WEEKS, now: datetime | None = None) -> Chart:
     )
 
 
-CHARTS = {
+CHARTS: dict[str, Callable[..., Chart]] = {
     "decided": decided_per_week,
     "waiting-age": waiting_age,
     "decision-time": time_to_decision,

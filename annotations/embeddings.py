@@ -57,7 +57,8 @@ def encode(texts: list[str]):
     """Unit vectors (float32 rows) for ``texts``."""
     import numpy as np
 
-    vectors = _model().encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    model = _model()  # not None: callers ask available() first
+    vectors = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)  # type: ignore[union-attr]
     return np.asarray(vectors, dtype="float32")
 
 

@@ -27,7 +27,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ArticleUploadForm(forms.Form):
-    files = MultipleFileField(
+    # A field, not BaseForm.files: the form's metaclass moves it into base_fields.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Article files",
         allow_empty_file=True,  # the importer reports empty files itself, by name
         help_text="One or more .txt files (UTF-8) or saved web pages (.html, .htm), up to "

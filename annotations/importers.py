@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 from urllib.parse import urldefrag
 
 from django.conf import settings
@@ -292,7 +293,7 @@ def import_source(source: Source, *, user=None, update: bool = False) -> ImportR
     """
     origin = source.origin
     try:
-        limit = Article._meta.get_field("origin").max_length
+        limit = cast(int, Article._meta.get_field("origin").max_length)  # a CharField's
         if len(origin) > limit:
             raise ArticleImportError(NAME_TOO_LONG.format(limit=limit))
         if source.html:
@@ -426,7 +427,7 @@ def read_url(url: str, *, origin: str | None = None) -> Source | ImportResult:
     origin = origin or origin_of_url(url)
     known = Article.objects.filter(origin=origin).values("etag", "last_modified").first()
     try:
-        page = fetching.fetch(url, **(known or {}))
+        page = fetching.fetch(url, **(known or {}))  # type: ignore[arg-type]  # etag, last_modified
     except fetching.FetchError as exc:
         return ImportResult(origin, FAILED, str(exc))
     if page.not_modified:
@@ -473,6 +474,7 @@ def import_paths(
         elif error:
             result = ImportResult(name, FAILED, error)
         else:
+            assert path is not None  # iter_sources: no file only for a web address
             try:
                 size = path.stat().st_size
                 if size > limit:

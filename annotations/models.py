@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Self, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -49,7 +49,7 @@ def publisher_from_url(url: str) -> str:
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def search(self, text: str) -> ArticleQuerySet:
+    def search(self, text: str) -> Self:
         """Articles whose title or text hold every word of ``text`` (stemmed, case and
         accents aside), through their full-text index (``search.py``); text with no
         searchable word is looked for as it is."""
@@ -384,7 +384,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         the desk's "Text changed under these claims" queue."""
         return self.filter(anchor_state__in=("fuzzy", "orphaned"))
 
-    def search(self, text: str) -> ClaimQuerySet:
+    def search(self, text: str) -> Self:
         """Claims whose wording, quote or rationale hold every word of ``text`` (stemmed,
         case and accents aside), through the full-text index (``search.py``). Text with
         no searchable word (punctuation, a lone stop word) is looked for as it is."""

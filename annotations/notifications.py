@@ -45,7 +45,7 @@ DECISIONS = {
 }
 
 # What happened, in one sentence: the list in the app and the email say the same.
-HEADLINES = {
+HEADLINES: dict[str, str] = {
     K.ARTICLE_ASSIGNED: "{actor} assigned you the article “{article}”.",
     K.CLAIM_ASSIGNED: "{actor} asked you to review the claim “{claim}”.",
     K.CHANGES_REQUESTED: "{actor} requested changes on your claim “{claim}”.",
@@ -54,7 +54,7 @@ HEADLINES = {
     K.RETRACTED: "{actor} retracted your published claim “{claim}”.",
     K.COMMENT: "{actor} commented on your claim “{claim}”.",
 }
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     K.ARTICLE_ASSIGNED: "Article assigned to you: {article}",
     K.CLAIM_ASSIGNED: "Claim to review: {claim}",
     K.CHANGES_REQUESTED: "Changes requested: {claim}",
@@ -266,7 +266,7 @@ def desk_base() -> str:
 def email_body(notification: Notification) -> str:
     base = desk_base()
     lines = [headline(notification), ""]
-    if notification.article_id:
+    if notification.article:
         lines += [f"Article: {notification.article.title}", ""]
     if notification.comment:
         lines += ["Comment:", notification.comment, ""]

@@ -451,7 +451,7 @@ def _idf(rows: float, share: float) -> float:
 
 
 _STATISTICS: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
-_STATISTICS_AT = -STATISTICS_FOR
+_STATISTICS_AT: float = -STATISTICS_FOR
 
 
 def forget_statistics() -> None:

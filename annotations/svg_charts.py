@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import cast
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -201,7 +202,7 @@ def _lines(chart: Chart) -> tuple[int, int, str]:
                 parts.append(element("polyline", points=line, fill="none", stroke=s.colour,
                                      stroke_width=2))  # fmt: skip
         for x, y, i in points:
-            label = f"{chart.categories[i]}: {s.label} {number(s.values[i])}"
+            label = f"{chart.categories[i]}: {s.label} {number(cast(float, s.values[i]))}"
             parts.append(_mark("circle", label, cx=x, cy=y, r=3, fill=s.colour))
     parts += _x_labels(chart.categories, band)
     if not values:

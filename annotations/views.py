@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,11 +58,11 @@ NOTIFICATIONS_PER_PAGE = 50
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(recipient=request.user)
+    mine = Notification.objects.filter(recipient=request.user.pk)  # login_required: a user
     page = Paginator(mine, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "shown": notifications.for_list(page.object_list),
+        "shown": notifications.for_list(cast(QuerySet, page.object_list)),  # a queryset's page
         "inbox": desk.inbox_counts(request.user),
     }
     return render(request, "annotations/notifications.html", context)

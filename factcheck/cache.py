@@ -72,9 +72,10 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         # host:port only, for the log: a Redis URL may carry a password.
         self._where = ", ".join(f"{urlsplit(url).hostname}:{urlsplit(url).port or 6379}"
-                                for url in self._servers)  # fmt: skip
+                                for url in self._servers)  # type: ignore[attr-defined]  # RedisCache's  # fmt: skip
         self._outage = _outages.setdefault(self._where, _Outage())
-        local = {key: params[key] for key in ("TIMEOUT", "KEY_PREFIX", "VERSION") if key in params}
+        names = ("TIMEOUT", "KEY_PREFIX", "VERSION")
+        local: dict[str, Any] = {key: params[key] for key in names if key in params}
         self._local = LocMemCache(f"redis-down:{self._where}", local)
 
     def _redis_or_local(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -276,7 +276,7 @@ def remember_device(request: HttpRequest, username: str) -> None:
     ``DeviceCookieMiddleware`` sets it on the response."""
     device = device_of(request, username) or secrets.token_urlsafe(12)
     value = {"u": _hash(username), "d": device}
-    request.login_device = signing.dumps(value, salt=DEVICE_SALT)
+    request.login_device = signing.dumps(value, salt=DEVICE_SALT)  # type: ignore[attr-defined]  # for the middleware
 
 
 class DeviceCookieMiddleware:

@@ -9,7 +9,7 @@ pinned to it) and parses with the C loader psycopg ships in ``psycopg[binary]``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.backends.signals import connection_created
 
@@ -20,7 +20,7 @@ def _c_loader() -> type | None:
         from psycopg_binary import _psycopg
     except ImportError:
         return None
-    return _psycopg.TimestamptzLoader
+    return _psycopg.TimestamptzLoader  # type: ignore[attr-defined]  # the C module's stubs lack it
 
 
 def use_c_timestamps(sender, connection, **kwargs: Any) -> None:
@@ -35,7 +35,7 @@ def use_c_timestamps(sender, connection, **kwargs: Any) -> None:
 
         def __init__(self, oid: int, context: Any = None) -> None:
             super().__init__(oid, context)
-            self._parse = parser(oid, context).load
+            self._parse = cast(type, parser)(oid, context).load  # not None: checked above
 
         def load(self, data: Any) -> Any:
             return self._parse(data).replace(tzinfo=self.timezone)

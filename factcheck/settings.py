@@ -7,6 +7,7 @@ environment; see the README's "Configuration" table for the full list.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -357,7 +358,9 @@ AXES_ENABLED = envbool("FACTCHECK_AXES_ENABLED", True)
 # Throttle counters and the log-in slow-down live in the cache. Production runs several
 # workers, so it needs REDIS_URL: a per-process cache lets each worker count on its own
 # (`manage.py check --deploy` warns; factcheck/checks.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if envstr("REDIS_URL"):
     CACHES = {
         "default": {

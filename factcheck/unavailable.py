@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TypeGuard
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,7 +30,9 @@ UNAVAILABLE = (
 RETRY_AFTER_SECONDS = 10
 
 
-def database_unreachable(exc: BaseException | None) -> bool:
+def database_unreachable(
+    exc: BaseException | None,
+) -> TypeGuard[OperationalError | InterfaceError]:
     """Whether ``exc`` says the database could not be reached or dropped the connection
     (psycopg and sqlite3 both raise these, wrapped by Django)."""
     return isinstance(exc, OperationalError | InterfaceError)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.http import Http404, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -29,7 +30,6 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
@@ -112,6 +112,11 @@ class CanReadExport(permissions.BasePermission):
         )
 
 
+def throttle_rates() -> dict[str | None, str | None]:
+    """DRF's DEFAULT_THROTTLE_RATES as set: "60/min" and the like, or None (no limit)."""
+    return cast("dict[str | None, str | None]", api_settings.DEFAULT_THROTTLE_RATES)
+
+
 class ExportRateThrottle(UserRateThrottle):
     """Per user, and so per token (one consumer, one account, one token).
 
@@ -122,7 +127,7 @@ class ExportRateThrottle(UserRateThrottle):
     scope = "export"
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_EXPORT_RATE
+        return throttle_rates().get(self.scope) or DEFAULT_EXPORT_RATE
 
     def get_cache_key(self, request, view) -> str | None:
         if not request.user.is_authenticated:
@@ -132,7 +137,7 @@ class ExportRateThrottle(UserRateThrottle):
 
 class ExportAnonRateThrottle(AnonRateThrottle):
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return throttle_rates().get(self.scope)
 
 
 # Representations ----------------------------------------------------------------------------
@@ -341,7 +346,7 @@ class ClaimListView(ExportView):
         parameters=[ClaimListQuerySerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses=export_responses(ClaimPageSerializer),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         fmt, links, context = self.reading(request)
         params = validated(ClaimListQuerySerializer, request, context)
         representation = representation_for(fmt, params)
@@ -371,8 +376,9 @@ class ClaimListView(ExportView):
                 return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
             if fmt == "webannotation":
                 return annotation_document(
-                    request, items, label="Fact-checked claims", total=total,
-                    start_index=start, cursor=cursor, around=around,
+                    request, items, label="Fact-checked claims",
+                    total=total, start_index=start,  # type: ignore[arg-type]  # set: webannotation
+                    cursor=cursor, around=around,
                 )  # fmt: skip
             return {
                 "next": page_url(request, around.next),
@@ -399,7 +405,7 @@ class ClaimDetailView(ExportView):
             ),
         },
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         fmt, links, context = self.reading(request)
         representation = representation_for(
             fmt, validated(RepresentationSerializer, request, context)
@@ -500,7 +506,7 @@ class ArticleListView(ExportView):
         parameters=[ArticleListQuerySerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses=export_responses(ArticlePageSerializer),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         fmt, links, context = self.reading(request)
         params = validated(ArticleListQuerySerializer, request, context)
         cursor = request_cursor(params.get("cursor"), (int,))
@@ -536,7 +542,8 @@ class ArticleListView(ExportView):
             if fmt == "claimreview":
                 return claimreview.claimreview_feed(items, date_modified=iso(last_modified))
             return annotation_document(
-                request, items, label="Fact-checked articles", total=total, start_index=start,
+                request, items, label="Fact-checked articles",
+                total=total, start_index=start,  # type: ignore[arg-type]  # set: webannotation
                 cursor=cursor, around=around,
             )  # fmt: skip
 
@@ -552,7 +559,7 @@ class ArticleDetailView(ExportView):
         parameters=[ArticleExpandSerializer, FORMAT_PARAMETER, *CONDITIONAL_HEADERS],
         responses=export_responses(ExportArticleSerializer, detail=True),
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         fmt, links, context = self.reading(request)
         params = validated(ArticleExpandSerializer, request, context)
         article = export_articles().filter(pk=pk).values(*article_columns(params)).first()

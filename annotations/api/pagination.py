@@ -5,6 +5,8 @@ A bad cursor is a 400 naming the parameter.
 
 from __future__ import annotations
 
+from typing import overload
+
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -21,6 +23,10 @@ def request_cursor(text: str | None, kinds: tuple[type, ...]) -> Cursor | None:
         raise exceptions.ValidationError({"cursor": [str(exc)]}) from None
 
 
+@overload
+def page_url(request: Request, cursor: Cursor) -> str: ...
+@overload
+def page_url(request: Request, cursor: Cursor | None) -> str | None: ...
 def page_url(request: Request, cursor: Cursor | None) -> str | None:
     """This request's address with ``cursor`` in place of its own."""
     if cursor is None:

@@ -360,7 +360,10 @@ class ClaimWriteSerializer(serializers.Serializer):
         "`code`, [links](https://…)); raw HTML is shown as text. Stored rendered and "
         "sanitised: rationale_html. POST it to /api/v1/workspace/preview/ to see the HTML first.",
     )
-    sources = SourceInputSerializer(many=True, required=False, max_length=MAX_SOURCES)
+    # many=True hands max_length to the ListSerializer (DRF 3.14+); the stubs miss it.
+    sources = SourceInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_SOURCES
+    )
     claimant = ClaimantInputSerializer(required=False, allow_null=True)
     claim_date = serializers.DateField(required=False, allow_null=True)
     article = serializers.IntegerField(

@@ -258,7 +258,7 @@ class ClaimBuilder:
         )
         return item
 
-    def quote(self, row: dict[str, Any]) -> dict[str, Any]:
+    def quote(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The quote on the article's current text; an orphaned quote (not on it any more)
         keeps its words and context but has no offsets."""
         orphaned = row["anchor_state"] == ORPHANED

@@ -107,11 +107,11 @@ def lean_claims(user, article_id: int) -> list[dict[str, Any]]:
 def lean_new_claim(claim: Claim) -> dict[str, Any]:
     """A claim ``claims.claim_create`` just made, as ``lean_claims`` lists it, from what
     it wrote (its first appearance, its sources): no query."""
-    here = claim.primary_appearance
+    here = claim.primary_appearance  # type: ignore[attr-defined]  # set by claim_create
     return lean(
         claim.pk, here.start, here.end, claim.status, claim.claim,
-        claim.verdict.slug if claim.verdict_id else None, person(claim.author),
-        len(claim.saved_sources), here.pk, here.state, here.anchor_state,
+        claim.verdict.slug if claim.verdict else None, person(claim.author),
+        len(claim.saved_sources), here.pk, here.state, here.anchor_state,  # type: ignore[attr-defined]  # as here
     )  # fmt: skip
 
 
