@@ -58,5 +58,10 @@ def line(name: str) -> str:
     return f"{name}: " + ", ".join(f"{k} {v}" for k, v in c.items())
 
 
+def measured() -> bool:
+    """Whether any test of this run counted a figure."""
+    return bool(_counts) or bool(_words)
+
+
 def block() -> list[str]:
     return [line(name) for name in ORDER]
