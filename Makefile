@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-scale bench-matching bench-peers setup vnu clean
+.PHONY: run test lint typecheck bench bench-scale bench-matching bench-peers setup vnu clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# mypy with the django-stubs and DRF-stubs plugins (pyproject.toml, [tool.mypy]); the
+# Django plugin imports factcheck.settings, which needs DJANGO_DEBUG outside production.
+typecheck: export DJANGO_DEBUG = true
+typecheck: setup
+	$(BIN)/mypy annotations factcheck
+
 # The Nu HTML Checker (a Java program from npm) for tests/test_html_validity.py, into
 # var/vnu/ (its download step is skipped: the machine's Java runs it). Without Java or
 # npm that test is skipped and says why.
@@ -42,7 +48,7 @@ vnu:
 # Tests run with debug settings (pytest-django still runs each test with DEBUG off);
 # the production settings are checked by tests/test_settings.py in a subprocess.
 test: export DJANGO_DEBUG = true
-test: setup lint vnu
+test: setup lint typecheck vnu
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmarks of issue 8 (11-15 minutes on 2 cores; bench/README.md): installs what
@@ -68,7 +74,7 @@ bench-scale: setup
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache
 
 # "Checked already?": recall of each engine on the paraphrase set, and the time of one
 # question with 100,000 claims on PostgreSQL (bench/matching.md). MATCHING_DATABASE_URL

@@ -231,7 +231,7 @@ def claim_transition(
         elif action == "retract":
             current.retracted_at, current.retraction_reason = now, (comment or "").strip()
             update_fields += ["retracted_at", "retraction_reason"]
-            correction_of = current.verdict.label if current.verdict_id else ""
+            correction_of = current.verdict.label if current.verdict else ""
         current.updated_at = now
         current.save(update_fields=update_fields)
         ClaimEvent.objects.record(

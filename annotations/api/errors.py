@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT  # an int, so PreconditionFailed may say 412
     default_detail = (
         "This claim changed since you loaded it. Reload it and apply your change again."
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -280,7 +281,7 @@ class WorkspaceClaimView(WorkspaceView):
             **WORKSPACE_ERRORS,
         },
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         claim = self.get_claim(pk)
         item = self.full_claim(claim.pk)
         return conditional(request, claim_etag(item), None, lambda: item)
@@ -490,8 +491,8 @@ class SimilarClaimsView(WorkspaceView):
                     "id": claim.pk,
                     "claim": claim.claim,
                     "status": claim.status,
-                    "verdict": claim.verdict.label if claim.verdict_id else None,
-                    "claimant": claim.claimant.name if claim.claimant_id else None,
+                    "verdict": claim.verdict.label if claim.verdict else None,
+                    "claimant": claim.claimant.name if claim.claimant else None,
                     "score": r.score,
                     "appearances": claim.appearance_count,
                     "url": links.check_page(claim.pk, claim.claim) if published else None,
