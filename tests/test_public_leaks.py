@@ -94,21 +94,28 @@ def desk(seed_articles, reviewer, reviewer2, editor, editor2):
     return {"published": Claim.objects.get(pk=published.pk), "draft": draft}
 
 
+def ids_of(model) -> list[int]:
+    """Every id the table holds, and the two past its end: what a visitor counting up
+    from one would reach (PostgreSQL's sequences do not restart between tests)."""
+    ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    return ids + [ids[-1] + 1, ids[-1] + 2] if ids else [1, 2]
+
+
 def candidate_urls() -> list[str]:
     """Every public route with every id there is (and one past the end), each with its
     real slug, an old one and none; every filter and search of the list."""
     urls = list(ENTRY)
-    top = max(Claim.objects.order_by("-pk").values_list("pk", flat=True)[:1], default=0) + 2
+    claim_ids, article_ids, claimant_ids = ids_of(Claim), ids_of(Article), ids_of(Claimant)
     for claim in Claim.objects.all():
         for slug in {claim.slug, "old-slug"}:
             urls.append(f"/checks/{claim.pk}/{slug}/")
         urls.append(f"/checks/{claim.pk}/")
-    urls += [f"/checks/{pk}/{suffix}" for pk in range(1, top) for suffix in ("", "x/")]
-    for article_id in range(1, Article.objects.count() + 3):
+    urls += [f"/checks/{pk}/{suffix}" for pk in claim_ids for suffix in ("", "x/")]
+    for article_id in article_ids:
         urls += [f"/checks/articles/{article_id}/", f"/checks/articles/{article_id}/text"]
     for claimant in Claimant.objects.all():
         urls.append(f"/checks/claimants/{claimant.pk}/{claimant.slug}/")
-    urls += [f"/checks/claimants/{pk}/x/" for pk in range(1, Claimant.objects.count() + 3)]
+    urls += [f"/checks/claimants/{pk}/x/" for pk in claimant_ids]
     for verdict in Verdict.objects.values_list("slug", flat=True):
         urls.append(f"/checks/?verdict={verdict}")
     for publisher in Article.objects.values_list("publisher", flat=True).distinct():
@@ -121,11 +128,11 @@ def candidate_urls() -> list[str]:
         urls += [base, f"{base}?{since}"]
         urls += [f"{base}?format={f}&{since}" for f in ("claimreview", "webannotation")]
     urls += [f"/api/v1/claims/?q={marker}" for marker in MARKERS]
-    for pk in range(1, top):
+    for pk in claim_ids:
         urls += [f"/api/v1/claims/{pk}/"]
         urls += [f"/api/v1/claims/{pk}/?format={f}" for f in ("claimreview", "webannotation")]
     urls += ["/api/v1/articles/", f"/api/v1/articles/?{since}"]
-    urls += [f"/api/v1/articles/{pk}/" for pk in range(1, Article.objects.count() + 3)]
+    urls += [f"/api/v1/articles/{pk}/" for pk in article_ids]
     return urls
 
 
