@@ -254,27 +254,6 @@ def finish_item(item: JobItem, result: ImportResult) -> None:
     item.save(update_fields=["state", "result", "message", "article", "finished_at"])
 
 
-# Notification emails: a mail server that fails is tried again later, this many times.
-EMAIL_RETRIES = 5
-EMAIL_RETRY_SECONDS = 60
-
-
-@shared_task(name="annotations.jobs.deliver_notification", bind=True, acks_late=True)
-def deliver_notification(self, notification_id: int) -> str:
-    """Email one notification (``notifications.deliver``: once, whatever the deliveries).
-
-    On a worker, a failing mail server is retried with a growing delay; run inline (no
-    broker) the error goes back to the step's on-commit hook, which logs it, rather than
-    keeping a request waiting through retries.
-    """
-    try:
-        return "sent" if notifications.deliver(notification_id) else "nothing to send"
-    except Exception as exc:
-        if self.request.is_eager or self.request.retries >= EMAIL_RETRIES:
-            raise
-        raise self.retry(exc=exc, countdown=EMAIL_RETRY_SECONDS * 2**self.request.retries) from exc
-
-
 @shared_task(name="annotations.jobs.check_monitored")
 def check_monitored() -> str:
     """The periodic task (celery beat): check the monitored articles that are due."""

@@ -3,7 +3,7 @@
 The one place notifications are made. ``workflow.py`` calls it for transitions and
 assignments and ``claims.py`` for recorded edits, inside their transactions, so a
 notification exists exactly when the step it tells of was committed. The email goes
-after the commit, by a background job (``jobs.deliver_notification``, inline when no
+after the commit, by a background job (``deliver_notification``, inline when no
 broker is configured) calling ``deliver``, and goes once: ``emailed_at`` is claimed
 before sending. An email whose job never ran (the broker was down when the step
 committed) is still due (``email_due``): ``send_unsent``, called by the periodic sweep
@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -133,13 +134,11 @@ def _notify(*, recipient, kind: str, actor, claim=None, article=None, comment: s
 
 
 def schedule_delivery(notification_id: int) -> None:
-    """Hand the email to a background job (``jobs.deliver_notification``): a worker sends
-    it where a broker is configured, else it is sent here and now. A broker that cannot
-    be reached raises here, in the step's robust on-commit hook (logged): the email stays
+    """Hand the email to a background job (``deliver_notification``): a worker sends it
+    where a broker is configured, else it is sent here and now. A broker that cannot be
+    reached raises here, in the step's robust on-commit hook (logged): the email stays
     due and the sweep sends it."""
-    from annotations import jobs  # jobs imports this module: import it when first needed
-
-    jobs.deliver_notification.delay(notification_id)
+    deliver_notification.delay(notification_id)
 
 
 # -- the email --------------------------------------------------------------------------
@@ -177,6 +176,28 @@ def deliver(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification.pk).update(emailed_at=None, email_due=True)
         raise
     return True
+
+
+# Notification emails: a mail server that fails is tried again later, this many times.
+EMAIL_RETRIES = 5
+EMAIL_RETRY_SECONDS = 60
+
+
+# Its name says where it lived first: queued messages and workers know it by that name.
+@shared_task(name="annotations.jobs.deliver_notification", bind=True, acks_late=True)
+def deliver_notification(self, notification_id: int) -> str:
+    """Email one notification (``deliver``: once, whatever the deliveries).
+
+    On a worker, a failing mail server is retried with a growing delay; run inline (no
+    broker) the error goes back to the step's on-commit hook, which logs it, rather than
+    keeping a request waiting through retries.
+    """
+    try:
+        return "sent" if deliver(notification_id) else "nothing to send"
+    except Exception as exc:
+        if self.request.is_eager or self.request.retries >= EMAIL_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=EMAIL_RETRY_SECONDS * 2**self.request.retries) from exc
 
 
 def send_unsent() -> int:

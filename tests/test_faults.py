@@ -189,7 +189,7 @@ def test_broker_down_when_a_notification_is_made(broker, seed_articles, reviewer
 
     wait_until(emailed, 60, "the sweep emailing the notification")
     # A late delivery of its own job, and another sweep here: neither sends it again.
-    jobs.deliver_notification.delay(notification.pk)
+    notifications.deliver_notification.delay(notification.pk)
     call_command("sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
     marker = factories.make_submitted(seed_articles["001"], reviewer, text="Marker.")
     workflow.claim_transition(claim=marker, user=editor, action="approve")  # after it, in order

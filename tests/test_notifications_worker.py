@@ -1,7 +1,7 @@
 """Notification emails through a real Celery worker on a real broker (Redis).
 
 Skipped unless FACTCHECK_TEST_BROKER_URL names a broker (`.ci/run` sets it). The step
-commits, its on-commit hook enqueues ``jobs.deliver_notification``, and the worker (a
+commits, its on-commit hook enqueues ``notifications.deliver_notification``, and the worker (a
 thread of this process, with Django's test outbox) sends the email; the test waits for
 ``emailed_at``, which only the worker writes.
 """
@@ -13,7 +13,7 @@ import time
 import pytest
 from django.core import mail
 
-from annotations import jobs, workflow
+from annotations import notifications, workflow
 from annotations.models import Notification
 from tests import factories
 from tests.test_jobs_worker import BROKER, worker  # noqa: F401 - the worker fixture
@@ -44,7 +44,7 @@ def test_a_worker_emails_a_decision_once_however_often_it_is_delivered(
     claim = factories.make_submitted(seed_articles["000"], reviewer, text="Exports doubled.")
     workflow.claim_transition(claim=claim, user=editor, action="approve")
     notification = wait_for_email(Notification.objects.get(recipient=reviewer))
-    jobs.deliver_notification.delay(notification.pk)  # the broker delivers it again
+    notifications.deliver_notification.delay(notification.pk)  # the broker delivers it again
     # A later notification's email comes after that redelivery (one worker, in order).
     workflow.article_assign(article=seed_articles["001"], user=editor, assignee=reviewer)
     wait_for_email(Notification.objects.get(recipient=reviewer, kind="article_assigned"))
