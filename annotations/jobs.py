@@ -157,8 +157,7 @@ def send(job: Job) -> bool:
     ``sent_at`` is claimed by one conditional UPDATE first, so two sweeps never both send.
     """
     now = timezone.now()
-    unsent = Q(sent_at__isnull=True) | Q(sent_at__lt=now - lease())
-    if not Job.objects.filter(unsent, pk=job.pk, state=S.QUEUED).update(sent_at=now):
+    if not Job.objects.unsent(now, lease()).filter(pk=job.pk).update(sent_at=now):
         return False  # running or finished already, or another sweep sent it just now
     Job.objects.filter(pk=job.pk, error=QUEUE_UNREACHABLE).update(error="")
     job.error = "" if job.error == QUEUE_UNREACHABLE else job.error
@@ -284,13 +283,9 @@ def sweep_jobs() -> tuple[int, int, int]:
     address once, so a job the sweep and the broker both deliver is still run once."""
     now = timezone.now()
     requeued = gave_up = 0
-    stranded = Job.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now), state=S.RUNNING
-    ).values_list("pk", "attempts")
+    stranded = Job.objects.stranded(now).values_list("pk", "attempts")
     for pk, attempts in stranded[:SWEEP_BATCH]:
-        still = Job.objects.filter(
-            Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=pk, state=S.RUNNING
-        )
+        still = Job.objects.stranded(now).filter(pk=pk)
         if attempts >= MAX_ATTEMPTS:
             error = GAVE_UP.format(attempts=attempts)
             gave_up += still.update(state=S.FAILED, error=error, finished_at=now, lease_until=None)
@@ -298,9 +293,7 @@ def sweep_jobs() -> tuple[int, int, int]:
         if still.update(state=S.QUEUED, sent_at=None, lease_until=None):
             log.warning("job %s lost its worker (attempt %s): queued again", pk, attempts)
             requeued += 1
-    unsent = Job.objects.filter(
-        Q(sent_at__isnull=True) | Q(sent_at__lt=now - lease()), state=S.QUEUED
-    ).order_by("pk")
+    unsent = Job.objects.unsent(now, lease()).order_by("pk")
     sent = 0
     for job in unsent[:SWEEP_BATCH]:
         if send(job):

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple, Self, TypeVar
 from urllib.parse import urlsplit
 
@@ -1025,6 +1025,20 @@ class ClaimAnchor(models.Model):
         return f"claim {self.claim_id} on revision {self.revision_id}"
 
 
+class JobQuerySet(models.QuerySet["Job"]):
+    """The sweep's two questions (``jobs.sweep``), asked the same way wherever a job is
+    sent or claimed."""
+
+    def unsent(self, now: datetime, lease: timedelta) -> JobQuerySet:
+        """Queued and never handed to the broker, or handed to it a lease ago and still
+        queued (its message was lost)."""
+        return self.filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - lease), state="queued")
+
+    def stranded(self, now: datetime) -> JobQuerySet:
+        """Running with no live lease: its worker vanished or lost its database."""
+        return self.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now), state="running")
+
+
 class Job(models.Model):
     """Long work (imports from the web, refreshes, checks of monitored articles) done in
     the background: one item per address or article, each applied exactly once."""
@@ -1069,6 +1083,8 @@ class Job(models.Model):
     lease_until = models.DateTimeField(
         null=True, blank=True, help_text="While running: its worker renews this after each address."
     )
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

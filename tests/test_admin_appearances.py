@@ -81,6 +81,24 @@ def test_editors_merge_claims_choosing_the_survivor(client, seed_articles, revie
     assert keep.appearances.count() == 2
 
 
+def test_the_desk_refuses_to_merge_a_published_check_into_a_draft(
+    client, seed_articles, reviewer, editor
+):
+    published = factories.approved(seed_articles["002"], reviewer, editor)
+    draft = factories.draft(seed_articles["000"], reviewer)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/annotations/claim/",
+        {"action": "merge_claims", ACTION_CHECKBOX_NAME: [draft.pk, published.pk],
+         "apply": "1", "survivor": draft.pk},
+        follow=True,
+    )  # fmt: skip
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert f"have claim {draft.pk} approved first" in shown
+    published.refresh_from_db()
+    assert (published.status, published.merged_into) == (Claim.Status.APPROVED, None)
+
+
 def test_editors_merge_claimants(client, reviewer, editor):
     keep = claimants.claimant_find_or_create(user=reviewer, name="Nvidia")
     gone = claimants.claimant_find_or_create(user=reviewer, name="Nvidia Corporation")
