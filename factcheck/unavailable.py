@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = (
     "The service is briefly unavailable: its database cannot be reached just now. "
-    "Nothing was saved by this request. Try again in a few seconds."
+    "A change is saved whole or not at all: reload to see whether yours was. Try again in "
+    "a few seconds."
 )
 RETRY_AFTER_SECONDS = 10
 

@@ -111,9 +111,11 @@ class Postgres:
                  "-U", "postgres", "factcheck")  # fmt: skip
         return self
 
-    def restart(self) -> None:
-        """``pg_ctl restart -m fast``: every connection is cut, the server comes back."""
-        self.ctl("restart", "-m", "fast")
+    def restart(self, mode: str = "fast") -> None:
+        """``pg_ctl restart -m fast``: every connection is cut, the server comes back.
+        ``immediate`` is a crash: every backend quits at once, with no chance to finish
+        anything (the server recovers from its log when it comes back)."""
+        self.ctl("restart", "-m", mode)
 
     def stop(self) -> None:
         self.ctl("stop", "-m", "fast")
